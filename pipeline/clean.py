@@ -1,0 +1,307 @@
+"""Turn a validated raw article into a clean, structured article with one canonical `text`.
+
+Steps: repair and normalise the text (ftfy for mojibake, HTML tags and entities, Unicode NFC,
+whitespace), classify each line (content, bullet, caption, chrome, ...), recover the dek and
+the summary bullets, drop page chrome while counting what was dropped, then build the
+canonical `text` (title, dek, summary bullets, body paragraphs, joined by blank lines) and
+split it into sentences whose offsets index into that text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+import ftfy
+
+from pipeline import __version__ as PIPELINE_VERSION
+from pipeline.config import Settings
+from pipeline.ids import article_id
+from pipeline.ingest import Quarantined, RawArticle
+from pipeline.language import detect_language
+from pipeline.reference import load_json
+
+SECTION_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: `text[start:end]` in the article's canonical text."""
+
+    index: int
+    start: int
+    end: int
+    section: str
+
+
+@dataclass
+class Article:
+    """A cleaned article: the `articles` table row plus its sentences and cleaning record."""
+
+    article_id: str
+    source_file: str
+    content_sha256: str
+    publication_date: dt.date
+    title: str
+    dek: str | None
+    summary: list[str]
+    body: str
+    text: str
+    language: str
+    sentences: list[Sentence]
+    boilerplate_chars: int
+    duplicate_of: str | None = None
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (category, line) dropped
+    pipeline_version: str = PIPELINE_VERSION
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.sentences)
+
+    def sentence_text(self, s: Sentence) -> str:
+        return self.text[s.start : s.end]
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+
+
+@cache
+def _rules() -> dict:
+    data = load_json("boilerplate.json")
+    tags = "|".join(sorted(data["html_tags"], key=len, reverse=True))
+    blocks = "|".join(data["html_blocks"])
+    return {
+        "lines": [(r["category"], re.compile(r["pattern"], re.IGNORECASE)) for r in data["line_rules"]],
+        "bullet": re.compile(data["bullet"]),
+        "dateline": re.compile(data["dateline"]),
+        "tag": re.compile(rf"</?(?:{tags})\b[^<>]{{0,500}}/?>", re.IGNORECASE),
+        "block": re.compile(rf"<({blocks})\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL),
+        "comment": re.compile(r"<!--.*?-->", re.DOTALL),
+    }
+
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HSPACE = re.compile(r"[^\S\n]+")
+_BLOCK_TAG = re.compile(r"<(?:br|p|div|li|h[1-6]|tr)\b[^<>]{0,200}/?>|</(?:p|div|li|h[1-6]|tr)>", re.I)
+
+
+def normalize(text: str) -> str:
+    """Repair mojibake, strip HTML, unescape entities, NFC-normalise and tidy whitespace.
+
+    Runs before any offset is computed, so it never shifts an offset a later stage stores.
+    Angle brackets that are not HTML tags (e.g. `<VIA>` ticker marks) are kept.
+    """
+    rules = _rules()
+    text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")
+    text = rules["comment"].sub(" ", text)
+    text = rules["block"].sub(" ", text)
+    text = _BLOCK_TAG.sub("\n", text)
+    text = rules["tag"].sub("", text)
+    text = html.unescape(text)
+    text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")  # entities may hide mojibake
+    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(_HSPACE.sub(" ", line).strip() for line in text.splitlines())
+
+
+# --------------------------------------------------------------------------------------------
+# Line classification and structure
+
+
+def classify(line: str) -> str:
+    """The category of one normalised line: `content`, `bullet`, or a boilerplate category."""
+    rules = _rules()
+    for category, pattern in rules["lines"]:
+        if pattern.match(line):
+            return category
+    if rules["bullet"].match(line):
+        return "bullet"
+    return "content"
+
+
+@dataclass
+class _Structure:
+    dek: str | None = None
+    summary: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _blocks(body: str) -> list[list[str]]:
+    """Blank-line separated blocks of non-empty lines."""
+    blocks, current = [], []
+    for line in body.split("\n"):
+        if line:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _ends_sentence(line: str) -> bool:
+    return bool(re.search(r"[.!?…:;\"'”’)\]]$", line))
+
+
+def structure(body: str) -> _Structure:
+    """Split a normalised body into dek, summary bullets, paragraphs and removed chrome."""
+    out = _Structure()
+    units: list[tuple[str, str]] = []  # (category, text) in order, paragraphs joined
+    blocks = _blocks(body)
+    for block in blocks:
+        cats = [classify(line) for line in block]
+        # Alt text: a line repeated as the start of the caption that follows it.
+        for i in range(len(block) - 1):
+            if cats[i] == "content" and cats[i + 1] == "caption" and block[i + 1].startswith(block[i]):
+                cats[i] = "alt_text"
+        pending: list[str] = []
+        for line, cat in zip(block, cats, strict=True):
+            if cat == "content":
+                # Lines wrapped inside one paragraph are joined; complete lines stay paragraphs.
+                if pending and not _ends_sentence(pending[-1]):
+                    pending[-1] = f"{pending[-1]} {line}"
+                else:
+                    pending.append(line)
+                continue
+            units += [("content", p) for p in pending]
+            pending = []
+            units.append((cat, line))
+        units += [("content", p) for p in pending]
+
+    in_summary = False
+    for idx, (cat, line) in enumerate(units):
+        if cat == "summary_header":
+            in_summary = True
+            out.removed.append((cat, line))
+        elif cat == "bullet":
+            text = _rules()["bullet"].match(line).group("text")
+            if in_summary or not out.paragraphs:
+                out.summary.append(text)
+                out.removed.append(("bullet_mark", line[: len(line) - len(text)]))
+            else:
+                out.paragraphs.append(text)
+        elif cat == "content":
+            in_summary = False
+            if idx == 0 and _is_dek(line, units):
+                out.dek = line
+            else:
+                out.paragraphs.append(line)
+        else:
+            out.removed.append((cat, line))
+    # A dek repeated verbatim as a whole body paragraph is not body text twice.
+    if out.dek is not None:
+        out.paragraphs = [p for p in out.paragraphs if p != out.dek]
+    if out.paragraphs:
+        out.paragraphs[0] = _strip_dateline(out.paragraphs[0], out.removed)
+    return out
+
+
+def _is_dek(first: str, units: list[tuple[str, str]]) -> bool:
+    """The first paragraph is a dek when the body repeats it, or page chrome separates it from the body."""
+    rest = [text for cat, text in units[1:] if cat == "content"]
+    if not rest:
+        return False
+    key = _squash(first)
+    if len(key) >= 40 and any(key in _squash(p) for p in rest):
+        return True
+    chrome_next = len(units) > 1 and units[1][0] in ("caption", "alt_text", "summary_header", "bullet")
+    return chrome_next and not _ends_sentence(first)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _strip_dateline(paragraph: str, removed: list[tuple[str, str]]) -> str:
+    m = _rules()["dateline"].match(paragraph)
+    if m and (m.group("when") or m.group("agency")):
+        removed.append(("dateline", m.group("dateline")))
+        return paragraph[m.end("dateline") :]
+    return paragraph
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+
+
+@cache
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) within a paragraph, trimmed of surrounding whitespace."""
+    doc = _sentencizer()(paragraph)
+    spans = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and paragraph[start].isspace():
+            start += 1
+        while end > start and paragraph[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+# --------------------------------------------------------------------------------------------
+# The whole article
+
+
+def clean_article(raw: RawArticle, settings: Settings) -> Article | Quarantined:
+    """Clean one validated raw article; an article with no body or an overlong sentence is quarantined."""
+
+    def reject(code: str, reason: str) -> Quarantined:
+        return Quarantined(raw.source_file, "clean", code, reason, raw.content_sha256, raw.size_bytes,
+                           raw.detected_encoding)
+
+    title = " ".join(normalize(raw.title).split())
+    parts = structure(normalize(raw.body))
+    if not parts.paragraphs:
+        return reject("empty", "the article has a header but no body text after cleaning")
+
+    sections: list[tuple[str, str]] = [("title", title)] if title else []
+    if parts.dek:
+        sections.append(("dek", parts.dek))
+    sections += [("summary", s) for s in parts.summary]
+    sections += [("body", p) for p in parts.paragraphs]
+
+    text_parts: list[str] = []
+    sentences: list[Sentence] = []
+    offset = 0
+    for section, para in sections:
+        for start, end in split_sentences(para):
+            if end - start > settings.max_sentence_chars:
+                return reject("too_long", f"a sentence of {end - start} characters is over the limit of "
+                              f"{settings.max_sentence_chars} (PIPELINE_MAX_SENTENCE_CHARS)")
+            sentences.append(Sentence(len(sentences), offset + start, offset + end, section))
+        text_parts.append(para)
+        offset += len(para) + len(SECTION_SEPARATOR)
+    text = SECTION_SEPARATOR.join(text_parts)
+
+    return Article(
+        article_id=article_id(raw.source_file, raw.content_sha256),
+        source_file=raw.source_file,
+        content_sha256=raw.content_sha256,
+        publication_date=raw.publication_date,
+        title=title,
+        dek=parts.dek,
+        summary=parts.summary,
+        body=SECTION_SEPARATOR.join(parts.paragraphs),
+        text=text,
+        language=detect_language(text),
+        sentences=sentences,
+        boilerplate_chars=sum(len(line) for _, line in parts.removed),
+        removed=parts.removed,
+    )

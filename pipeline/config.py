@@ -1,0 +1,70 @@
+"""Run settings, read from the environment (the same variables for the CLI and Dagster)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+BACKENDS = ("local", "dask")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the pipeline cannot use; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where to read, where to write, and the limits applied before parsing."""
+
+    input_dir: Path = Path("seeds")
+    output_dir: Path = Path("data")
+    backend: str = "local"
+    dask_address: str | None = None
+    batch_size: int = 64
+    max_file_bytes: int = 5_000_000
+    max_article_chars: int = 200_000
+    max_sentence_chars: int = 5_000
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"PIPELINE_BACKEND={self.backend!r}: use one of {', '.join(BACKENDS)}")
+        if self.backend == "dask" and not self.dask_address:
+            raise ConfigError("PIPELINE_BACKEND=dask needs PIPELINE_DASK_ADDRESS (e.g. tcp://host:8786)")
+        for name in ("batch_size", "max_file_bytes", "max_article_chars", "max_sentence_chars"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{ENV_NAMES[name]} must be a positive integer, got {getattr(self, name)}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        """Settings from `PIPELINE_*` variables; keyword overrides win over the environment."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(ENV_NAMES[f.name])
+            if raw is None or raw == "":
+                continue
+            if f.name in ("input_dir", "output_dir"):
+                values[f.name] = Path(raw)
+            elif f.type == "int":
+                try:
+                    values[f.name] = int(raw)
+                except ValueError:
+                    raise ConfigError(f"{ENV_NAMES[f.name]}={raw!r} is not an integer") from None
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values) if values else cls()
+
+
+ENV_NAMES: dict[str, str] = {
+    "input_dir": "PIPELINE_INPUT_DIR",
+    "output_dir": "PIPELINE_OUTPUT_DIR",
+    "backend": "PIPELINE_BACKEND",
+    "dask_address": "PIPELINE_DASK_ADDRESS",
+    "batch_size": "PIPELINE_BATCH_SIZE",
+    "max_file_bytes": "PIPELINE_MAX_FILE_BYTES",
+    "max_article_chars": "PIPELINE_MAX_ARTICLE_CHARS",
+    "max_sentence_chars": "PIPELINE_MAX_SENTENCE_CHARS",
+}
