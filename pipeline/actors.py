@@ -136,7 +136,11 @@ def entity_patterns() -> list[dict]:
         if surface.startswith("the "):
             continue
         label = labels[entry.kind]
-        if entry.kind == "country" and surface[0].isupper() and surface.endswith(("an", "ans", "ese", "ish", "i")):
+        if (
+            entry.kind == "country"
+            and surface[0].isupper()
+            and surface.endswith(("an", "ans", "ese", "ish", "i"))
+        ):
             label = "NORP"  # demonyms
         patterns.append({"label": label, "pattern": surface, "id": entry.country or ""})
     return patterns
@@ -231,5 +235,7 @@ def _country_from_mods(phrase: Span, exclude: Span | None) -> str | None:
 
 
 def _sector_from_mods(phrase: Span) -> str | None:
-    words = [t.text for t in phrase if t.ent_type_ not in ("PERSON", "GPE", "NORP") and t.pos_ in ("NOUN", "PROPN")]
+    words = [
+        t.text for t in phrase if t.ent_type_ not in ("PERSON", "GPE", "NORP") and t.pos_ in ("NOUN", "PROPN")
+    ]
     return title_sector(" ".join(words))

@@ -263,8 +263,9 @@ def clean_article(raw: RawArticle, settings: Settings) -> Article | Quarantined:
     """Clean one validated raw article; an article with no body or an overlong sentence is quarantined."""
 
     def reject(code: str, reason: str) -> Quarantined:
-        return Quarantined(raw.source_file, "clean", code, reason, raw.content_sha256, raw.size_bytes,
-                           raw.detected_encoding)
+        return Quarantined(
+            raw.source_file, "clean", code, reason, raw.content_sha256, raw.size_bytes, raw.detected_encoding
+        )
 
     title = " ".join(normalize(raw.title).split())
     parts = structure(normalize(raw.body))
@@ -283,8 +284,11 @@ def clean_article(raw: RawArticle, settings: Settings) -> Article | Quarantined:
     for section, para in sections:
         for start, end in split_sentences(para):
             if end - start > settings.max_sentence_chars:
-                return reject("too_long", f"a sentence of {end - start} characters is over the limit of "
-                              f"{settings.max_sentence_chars} (PIPELINE_MAX_SENTENCE_CHARS)")
+                return reject(
+                    "too_long",
+                    f"a sentence of {end - start} characters is over the limit of "
+                    f"{settings.max_sentence_chars} (PIPELINE_MAX_SENTENCE_CHARS)",
+                )
             sentences.append(Sentence(len(sentences), offset + start, offset + end, section))
         text_parts.append(para)
         offset += len(para) + len(SECTION_SEPARATOR)

@@ -72,15 +72,17 @@ def discover(input_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def read_articles(paths: list[Path], root: Path, settings: Settings, today: dt.date | None = None
-                  ) -> Iterator[RawArticle | Quarantined]:
+def read_articles(
+    paths: list[Path], root: Path, settings: Settings, today: dt.date | None = None
+) -> Iterator[RawArticle | Quarantined]:
     """`read_article` over many paths, in order."""
     for path in paths:
         yield read_article(path, root, settings, today)
 
 
-def read_article(path: Path, root: Path, settings: Settings, today: dt.date | None = None
-                 ) -> RawArticle | Quarantined:
+def read_article(
+    path: Path, root: Path, settings: Settings, today: dt.date | None = None
+) -> RawArticle | Quarantined:
     """Read and validate one file. `today` (default: the run's date) bounds publication dates."""
     rel = Path(os.path.relpath(path, root)).as_posix()
 
@@ -92,16 +94,20 @@ def read_article(path: Path, root: Path, settings: Settings, today: dt.date | No
             return reject("symlink_outside", "the file is a link to a place outside the input folder")
         size = path.stat().st_size
         if size > settings.max_file_bytes:
-            return reject("too_large", f"{size} bytes is over the limit of {settings.max_file_bytes} "
-                          "(PIPELINE_MAX_FILE_BYTES)", size_bytes=size)
+            return reject(
+                "too_large",
+                f"{size} bytes is over the limit of {settings.max_file_bytes} (PIPELINE_MAX_FILE_BYTES)",
+                size_bytes=size,
+            )
         data = path.read_bytes()
     except OSError as exc:
         return reject("unreadable", f"could not read the file: {exc.strerror or exc}")
     return parse_bytes(data, rel, settings, today)
 
 
-def parse_bytes(data: bytes, source_file: str, settings: Settings, today: dt.date | None = None
-                ) -> RawArticle | Quarantined:
+def parse_bytes(
+    data: bytes, source_file: str, settings: Settings, today: dt.date | None = None
+) -> RawArticle | Quarantined:
     """Validate raw bytes as an article file (the part of `read_article` after reading)."""
     sha = hashlib.sha256(data).hexdigest()
     size = len(data)
@@ -126,17 +132,23 @@ def parse_bytes(data: bytes, source_file: str, settings: Settings, today: dt.dat
     if not text.strip():
         return reject("empty", "the file holds only whitespace", encoding)
     if len(text) > settings.max_article_chars:
-        return reject("too_long", f"{len(text)} characters is over the limit of "
-                      f"{settings.max_article_chars} (PIPELINE_MAX_ARTICLE_CHARS)", encoding)
+        return reject(
+            "too_long",
+            f"{len(text)} characters is over the limit of "
+            f"{settings.max_article_chars} (PIPELINE_MAX_ARTICLE_CHARS)",
+            encoding,
+        )
     if _HTML_START.match(text):
-        return reject("not_article", "the file is an HTML/XML page, not an article in the raw format",
-                      encoding)
+        return reject(
+            "not_article", "the file is an HTML/XML page, not an article in the raw format", encoding
+        )
 
     header, _, body = text.lstrip("\r\n\t \ufeff").partition("\n")
     m = _HEADER.match(header)
     if not m:
-        return reject("no_header", f"the first line is not `date YYYY-MM-DD <title>`: "
-                      f"{header.strip()[:60]!r}", encoding)
+        return reject(
+            "no_header", f"the first line is not `date YYYY-MM-DD <title>`: {header.strip()[:60]!r}", encoding
+        )
     date_token, title = m.group("date"), m.group("title") or ""
     if not date_token:
         return reject("no_date", "the header line has no publication date", encoding)
@@ -147,8 +159,7 @@ def parse_bytes(data: bytes, source_file: str, settings: Settings, today: dt.dat
     return RawArticle(source_file, sha, size, encoding, date, title, body)
 
 
-def parse_publication_date(token: str, today: dt.date
-                           ) -> tuple[dt.date | None, tuple[str, str]]:
+def parse_publication_date(token: str, today: dt.date) -> tuple[dt.date | None, tuple[str, str]]:
     """Parse the header's date token: (date, ("", "")) or (None, (reason_code, reason))."""
     m = _ISO_DATE.match(token)
     if not m:
@@ -168,25 +179,29 @@ def parse_publication_date(token: str, today: dt.date
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
-    """Decode bytes as text: BOMs first, then UTF-8, BOM-less UTF-16, Windows-1252. None if none fit."""
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    """Decode bytes as text: BOMs first, then BOM-less UTF-16, UTF-8, Windows-1252. None if none fit."""
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError:
                 return None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    utf16 = _bomless_utf16(data)
+    utf16 = _bomless_utf16(data)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 full of NULs
     if utf16:
         try:
             return data.decode(utf16), utf16
         except UnicodeDecodeError:
             return None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     if b"\x00" in data:
         return None
     try:

@@ -18,8 +18,12 @@ _MIN_CONFIDENCE = 0.5
 def _detector():
     from lingua import LanguageDetectorBuilder
 
-    return (LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode()
-            .with_preloaded_language_models().build())
+    return (
+        LanguageDetectorBuilder.from_all_languages()
+        .with_low_accuracy_mode()
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def detect_language(text: str) -> str:

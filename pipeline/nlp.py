@@ -27,8 +27,9 @@ def get_nlp() -> Language:
     nlp = spacy.load(MODEL_PACKAGE, exclude=["senter"])
     missing = [c for c in COMPONENTS if c not in nlp.pipe_names]
     if missing:
-        raise RuntimeError(f"spaCy model {MODEL_PACKAGE} lacks components {missing}; reinstall it with "
-                           "`make install`")
+        raise RuntimeError(
+            f"spaCy model {MODEL_PACKAGE} lacks components {missing}; reinstall it with `make install`"
+        )
     from pipeline.actors import entity_patterns
 
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})

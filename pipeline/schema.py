@@ -108,34 +108,61 @@ _PROVENANCE = (
     _c("section", STR, "Part of the article the sentence is in.", nullable=False, allowed=SECTIONS),
     _c("sentence_index", I32, "0-based index of the sentence in the article's cleaned text.", nullable=False),
     _c("sentence_start", I32, "Character offset of the sentence in the article's `text`.", nullable=False),
-    _c("sentence_end", I32, "Character offset just past the sentence: `text[start:end]` is the sentence.",
-       nullable=False),
+    _c(
+        "sentence_end",
+        I32,
+        "Character offset just past the sentence: `text[start:end]` is the sentence.",
+        nullable=False,
+    ),
     _c("sentence_text", STR, "The sentence, exactly as it stands in the article's `text`.", nullable=False),
 )
 
 ARTICLES = Table(
     name="articles",
-    description="One row per cleaned article (duplicates included, pointing at their original).",
+    description="Cleaned articles, duplicates included (pointing at their original).",
     grain="cleaned article",
     key=("article_id",),
     columns=(
-        _c("article_id", STR, "Stable id from the file's path (relative to the input folder) and its "
-           "content hash.", nullable=False, unique=True),
+        _c(
+            "article_id",
+            STR,
+            "Stable id from the file's path (relative to the input folder) and its content hash.",
+            nullable=False,
+            unique=True,
+        ),
         _c("source_file", STR, "Path of the raw file relative to the input folder.", nullable=False),
         _c("content_sha256", STR, "SHA-256 of the raw file's bytes.", nullable=False),
         _c("publication_date", DATE, "Publication date from the header line.", nullable=False),
         _c("title", STR, "Headline (may be empty when the header line has none).", nullable=False),
         _c("dek", STR, "Standfirst/dek when the page has one, not repeated in `body`."),
-        _c("summary", pa.list_(STR), "Summary bullet lines, in order, without the bullet marks.",
-           nullable=False),
+        _c(
+            "summary",
+            pa.list_(STR),
+            "Summary bullet lines, in order, without the bullet marks.",
+            nullable=False,
+        ),
         _c("body", STR, "Body paragraphs joined by blank lines.", nullable=False),
-        _c("text", STR, "Canonical cleaned text: title, dek, summary bullets and body paragraphs joined "
-           "by blank lines. Every offset in every table indexes into it.", nullable=False),
-        _c("language", STR, "ISO 639-1 code of the article's language, `und` when undetermined.",
-           nullable=False),
+        _c(
+            "text",
+            STR,
+            "Canonical cleaned text: title, dek, summary bullets and body paragraphs joined "
+            "by blank lines. Every offset in every table indexes into it.",
+            nullable=False,
+        ),
+        _c(
+            "language",
+            STR,
+            "ISO 639-1 code of the article's language, `und` when undetermined.",
+            nullable=False,
+        ),
         _c("n_sentences", I32, "Number of sentences in `text`.", nullable=False, minimum=0),
-        _c("boilerplate_chars", I32, "Characters of page chrome (captions, alt text, share lines, ...) "
-           "removed while cleaning.", nullable=False, minimum=0),
+        _c(
+            "boilerplate_chars",
+            I32,
+            "Characters of page chrome (captions, alt text, share lines, ...) removed while cleaning.",
+            nullable=False,
+            minimum=0,
+        ),
         _c("duplicate_of", STR, "article_id of the article this one repeats (exact copy), else null."),
         _c("pipeline_version", STR, "Version of the pipeline that produced the row.", nullable=False),
     ),
@@ -143,43 +170,67 @@ ARTICLES = Table(
 
 EVENTS = Table(
     name="events",
-    description="One row per event and actor pair (dyad) in an article; all its mentions are merged.",
+    description="Events coded in PLOVER 2.0; all mentions of an event in an article are merged into its row.",
     grain="event and dyad in an article",
     key=("event_id",),
     columns=(
-        _c("event_id", STR, "Stable id from the article id and the event's content.", nullable=False,
-           unique=True),
+        _c(
+            "event_id",
+            STR,
+            "Stable id from the article id and the event's content.",
+            nullable=False,
+            unique=True,
+        ),
         _c("article_id", STR, "The article the event was extracted from.", nullable=False),
         _c("publication_date", DATE, "The article's publication date.", nullable=False),
         _c("event_type", STR, "PLOVER 2.0 event type.", nullable=False, allowed=EVENT_TYPES),
-        _c("event_mode", STR, "PLOVER mode of the event type (e.g. phone for CONSULT), when the text "
-           "gives one."),
+        _c(
+            "event_mode",
+            STR,
+            "PLOVER mode of the event type (e.g. phone for CONSULT), when the text gives one.",
+        ),
         _c("quad_class", STR, "Quad class of the event type.", nullable=False, allowed=QUAD_CLASSES),
-        _c("status", STR, "Whether the event occurred, is planned, possible, hypothetical or negated.",
-           nullable=False, allowed=STATUSES),
+        _c(
+            "status",
+            STR,
+            "Whether the event occurred, is planned, possible, hypothetical or negated.",
+            nullable=False,
+            allowed=STATUSES,
+        ),
         _c("claimant", STR, "Who the text attributes the event to (reported speech), when it does."),
         _c("claimant_country", STR, "Country or group code of the claimant.", allowed=COUNTRY_CODES),
         _c("source_text", STR, "Source actor as written in the sentence."),
         _c("source_name", STR, "Canonical name of the source actor."),
-        _c("source_country", STR, "ISO 3166-1 alpha-3 or group code of the source actor.",
-           allowed=COUNTRY_CODES),
+        _c(
+            "source_country",
+            STR,
+            "ISO 3166-1 alpha-3 or group code of the source actor.",
+            allowed=COUNTRY_CODES,
+        ),
         _c("source_sector", STR, "Sector of the source actor.", allowed=SECTORS),
         _c("target_text", STR, "Target actor as written in the sentence."),
         _c("target_name", STR, "Canonical name of the target actor."),
-        _c("target_country", STR, "ISO 3166-1 alpha-3 or group code of the target actor.",
-           allowed=COUNTRY_CODES),
+        _c(
+            "target_country",
+            STR,
+            "ISO 3166-1 alpha-3 or group code of the target actor.",
+            allowed=COUNTRY_CODES,
+        ),
         _c("target_sector", STR, "Sector of the target actor.", allowed=SECTORS),
-        _c("event_date", DATE, "First day the event may have happened on (interval start).",
-           nullable=False),
-        _c("event_date_end", DATE, "Last day the event may have happened on (interval end).",
-           nullable=False),
+        _c("event_date", DATE, "First day the event may have happened on (interval start).", nullable=False),
+        _c("event_date_end", DATE, "Last day the event may have happened on (interval end).", nullable=False),
         _c("date_precision", STR, "Precision of the event date.", nullable=False, allowed=DATE_PRECISIONS),
-        _c("date_basis", STR, "Where the date came from: an explicit date, a relative expression, or the "
-           "publication date when the text gives none.", nullable=False, allowed=DATE_BASES),
+        _c(
+            "date_basis",
+            STR,
+            "Where the date came from: an explicit date, a relative expression, or the "
+            "publication date when the text gives none.",
+            nullable=False,
+            allowed=DATE_BASES,
+        ),
         _c("date_text", STR, "The time expression the date was read from."),
         _c("location_name", STR, "Place the event happened at, when the text gives one."),
-        _c("location_country", STR, "ISO 3166-1 alpha-3 code of the place's country.",
-           allowed=COUNTRY_CODES),
+        _c("location_country", STR, "ISO 3166-1 alpha-3 code of the place's country.", allowed=COUNTRY_CODES),
         _c("latitude", F64, "Latitude of the place (WGS84).", minimum=-90, maximum=90),
         _c("longitude", F64, "Longitude of the place (WGS84).", minimum=-180, maximum=180),
         _c("geonames_id", I64, "GeoNames id of the place."),
@@ -187,15 +238,21 @@ EVENTS = Table(
         *_PROVENANCE,
         _c("trigger_text", STR, "The words that signal the event.", nullable=False),
         _c("mention_count", I32, "Number of mentions merged into this row.", nullable=False, minimum=1),
-        _c("confidence", F64, "Extractor's confidence in the row, in [0, 1].", nullable=False, minimum=0,
-           maximum=1),
+        _c(
+            "confidence",
+            F64,
+            "Extractor's confidence in the row, in [0, 1].",
+            nullable=False,
+            minimum=0,
+            maximum=1,
+        ),
         _c("extractor_version", STR, "Version of the extractor that produced the row.", nullable=False),
     ),
 )
 
 EVENT_MENTIONS = Table(
     name="event_mentions",
-    description="One row per textual mention of an event (headline, dek, summary or body).",
+    description="Mentions of events in the headline, dek, summary or body, with offsets.",
     grain="textual mention of an event",
     key=("mention_id",),
     columns=(
@@ -211,15 +268,25 @@ EVENT_MENTIONS = Table(
 
 QUARANTINE = Table(
     name="quarantine",
-    description="One row per input file that could not become an article, with the reason.",
+    description="Input files that could not become articles, with the reason.",
     grain="rejected input file",
     key=("source_file",),
     columns=(
-        _c("source_file", STR, "Path of the raw file relative to the input folder.", nullable=False,
-           unique=True),
+        _c(
+            "source_file",
+            STR,
+            "Path of the raw file relative to the input folder.",
+            nullable=False,
+            unique=True,
+        ),
         _c("stage", STR, "Stage that rejected the file.", nullable=False, allowed=("ingest", "clean")),
-        _c("reason_code", STR, "Machine-readable reason (fixed list, see the codebook).", nullable=False,
-           allowed=tuple(QUARANTINE_REASONS)),
+        _c(
+            "reason_code",
+            STR,
+            "Machine-readable reason (fixed list, see the codebook).",
+            nullable=False,
+            allowed=tuple(QUARANTINE_REASONS),
+        ),
         _c("reason", STR, "Readable explanation.", nullable=False),
         _c("content_sha256", STR, "SHA-256 of the file's bytes, when they could be read."),
         _c("size_bytes", I64, "File size in bytes.", minimum=0),
@@ -293,9 +360,16 @@ def codebook_markdown() -> str:
         out.append("")
     out += ["## Quarantine reason codes", "", "| code | meaning |", "|---|---|"]
     out += [f"| `{code}` | {text} |" for code, text in QUARANTINE_REASONS.items()]
-    out += ["", "## Country and group codes", "",
-            "ISO 3166-1 alpha-3 codes (from pycountry), plus these group codes for actors that are not "
-            "one country:", "", "| code | meaning |", "|---|---|"]
+    out += [
+        "",
+        "## Country and group codes",
+        "",
+        "ISO 3166-1 alpha-3 codes (from pycountry), plus these group codes for actors that are not "
+        "one country:",
+        "",
+        "| code | meaning |",
+        "|---|---|",
+    ]
     from pipeline.reference import GROUP_CODES
 
     out += [f"| `{code}` | {text} |" for code, text in GROUP_CODES.items()]

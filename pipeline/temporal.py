@@ -47,15 +47,53 @@ class TimeExpression:
 # Vocabulary
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-              "oct": 10, "nov": 11, "dec": 12}
+MONTH_ABBR = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-           "thirty": 30, "several": 3, "few": 3, "a few": 3, "couple of": 2, "a couple of": 2}
+NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "several": 3,
+    "few": 3,
+    "a few": 3,
+    "couple of": 2,
+    "a couple of": 2,
+}
 UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE", "hour": "H", "minute": "MIN"}
-SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9),
-           "winter": ("WI", 12)}
+SEASONS = {
+    "spring": ("SP", 3),
+    "summer": ("SU", 6),
+    "autumn": ("FA", 9),
+    "fall": ("FA", 9),
+    "winter": ("WI", 12),
+}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -64,11 +102,13 @@ _ANY_MONTH = rf"(?:{_MONTH}|{_MON_ABBR})"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUM = r"(?:\d{1,3}|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"  # noqa: E501
+_NUM = r"(?:\d{1,3}|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 _UNIT = r"(?:days?|weeks?|months?|years?|decades?|hours?|minutes?)"
 _FUTURE_HINT = re.compile(
     r"\b(will|won't|'ll|shall|going to|is to|are to|to be held|scheduled|due to|set to|expected to|"
-    r"plans? to|planned|upcoming|next|ahead|would)\b", re.IGNORECASE)
+    r"plans? to|planned|upcoming|next|ahead|would)\b",
+    re.IGNORECASE,
+)
 
 
 def _month_num(token: str) -> int:
@@ -183,9 +223,15 @@ def _iso_date(m: re.Match, anchor: dt.date, future: bool | None) -> Fields | Non
 
 @cache
 def _dateparser_parse(text: str) -> dt.date | None:
-    parsed = dateparser.parse(text, languages=["en"], settings={
-        "REQUIRE_PARTS": ["day", "month", "year"], "DATE_ORDER": "MDY" if "/" in text else "DMY",
-        "PARSERS": ["absolute-time"]})
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "DATE_ORDER": "MDY" if "/" in text else "DMY",
+            "PARSERS": ["absolute-time"],
+        },
+    )
     return parsed.date() if parsed else None
 
 
@@ -280,7 +326,12 @@ def _earlier_later(m: re.Match, anchor: dt.date, future: bool | None) -> Fields:
     which = m.group("which").lower()
     unit = m.group("unit").lower()
     if unit == "year":
-        value, start, end, precision = str(anchor.year), dt.date(anchor.year, 1, 1), dt.date(anchor.year, 12, 31), "year"
+        value, start, end, precision = (
+            str(anchor.year),
+            dt.date(anchor.year, 1, 1),
+            dt.date(anchor.year, 12, 31),
+            "year",
+        )
     elif unit == "month":
         start, end = _month_span(anchor.year, anchor.month)
         value, precision = f"{anchor.year}-{anchor.month:02d}", "month"
@@ -362,8 +413,14 @@ def _quarter(m: re.Match, anchor: dt.date, future: bool | None) -> Fields:
     q = ORDINALS[m.group("q").lower()]
     year = int(m.group("year")) if m.group("year") else anchor.year
     start = dt.date(year, 3 * q - 2, 1)
-    return ("DATE", f"{year}-Q{q}", start, _add_months(start, 3) - DAY, "window",
-            "explicit" if m.group("year") else "relative")
+    return (
+        "DATE",
+        f"{year}-Q{q}",
+        start,
+        _add_months(start, 3) - DAY,
+        "window",
+        "explicit" if m.group("year") else "relative",
+    )
 
 
 def _year(m: re.Match, anchor: dt.date, future: bool | None) -> Fields:
@@ -402,34 +459,150 @@ def _clock(m: re.Match, anchor: dt.date, future: bool | None) -> Fields:
 
 _F = re.IGNORECASE
 RULES: list[tuple[re.Pattern, Handler]] = [
-    (re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?:[T ](?P<time>[01]\d:[0-5]\d)(?::\d\d)?)?\b"), _iso_date),  # noqa: E501
-    (re.compile(rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?P<month>{_ANY_MONTH})\s+(?P<day>{_DAYNUM})\b(?:,?\s+(?P<year>{_YEAR})\b)?(?!\s*(?:%|percent|per cent|million|billion|troops|people|dlrs|\d))"), _full_date),  # noqa: E501
-    (re.compile(rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<month>{_ANY_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b"), _full_date),  # noqa: E501
-    (re.compile(rf"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/{_YEAR}\b|\b(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.{_YEAR}\b"), _numeric_date),  # noqa: E501
-    (re.compile(rf"\b(?:(?P<part>early|mid|late|beginning of|middle of|end of)[\s-]+)?(?:the\s+)?(?P<month>{_MONTH}|{_MON_ABBR})(?:,?\s+(?P<year>{_YEAR}))\b"), _month_year),  # noqa: E501
-    (re.compile(rf"\b(?P<part>early|mid|late|beginning of|middle of|end of)[\s-]+(?P<month>{_MONTH})\b"), _month_year),  # noqa: E501
-    (re.compile(rf"\b(?i:in|since|until|till|by|during|before|after|from|through|of|last|next|this) (?P<core>(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|May)))\b(?!\s+(?:be|have|not|also|well|need|want|take|make|see|seek|come|do|go|get|face|lead|prove|help)\b)"), _month_year),  # noqa: E501
-    (re.compile(rf"\b(?P<month>(?:January|February|April|June|July|August|September|October|November|December))\b(?!\s+\d)"), _month_year),  # noqa: E501
-    (re.compile(rf"\b(?P<mod>last|next|this|on|coming)?\s*(?P<weekday>{_WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _F), _weekday),  # noqa: E501
-    (re.compile(r"\b(?:the day (?:before yesterday|after tomorrow)|today|tonight|yesterday|tomorrow)\b", _F), _deictic_day),  # noqa: E501
-    (re.compile(r"\b(?P<rel>this|last|yesterday|tomorrow)\s+(?P<part>morning|afternoon|evening|night)\b", _F), _part_of_day),  # noqa: E501
-    (re.compile(r"\b(?:the\s+)?(?P<mod>last|past|previous|next|coming|this|current)\s+(?P<unit>week|weekend|month|year)\b(?!\s*(?:'s|s'))", _F), _relative_period),  # noqa: E501
-    (re.compile(r"\b(?P<which>earlier|later)\s+(?:this|in the)\s+(?P<unit>year|month|week)\b", _F), _earlier_later),  # noqa: E501
-    (re.compile(r"\b(?P<by>by\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+(?P<unit>year|month|week)\b", _F), _end_of),  # noqa: E501
-    (re.compile(rf"\b(?:within|in\s+the\s+(?P<dir>next|coming|past|last|previous))\s+(?:the\s+)?(?:(?:next|coming|past)\s+)?(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b", _F), _within),  # noqa: E501
-    (re.compile(rf"\bwithin\s+(?:a|the\s+next|the\s+coming)\s+(?P<unit>day|week|month|year)\b(?P<n>)", _F), lambda m, a, f: _within_one(m, a)),  # noqa: E501
+    (
+        re.compile(
+            rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?:[T ](?P<time>[01]\d:[0-5]\d)(?::\d\d)?)?\b"
+        ),
+        _iso_date,
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?P<month>{_ANY_MONTH})\s+(?P<day>{_DAYNUM})\b(?:,?\s+(?P<year>{_YEAR})\b)?(?!\s*(?:%|percent|per cent|million|billion|troops|people|dlrs|\d))"
+        ),
+        _full_date,
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<month>{_ANY_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b"
+        ),
+        _full_date,
+    ),
+    (
+        re.compile(
+            rf"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/{_YEAR}\b|\b(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.{_YEAR}\b"
+        ),
+        _numeric_date,
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?P<part>early|mid|late|beginning of|middle of|end of)[\s-]+)?(?:the\s+)?(?P<month>{_MONTH}|{_MON_ABBR})(?:,?\s+(?P<year>{_YEAR}))\b"
+        ),
+        _month_year,
+    ),
+    (
+        re.compile(rf"\b(?P<part>early|mid|late|beginning of|middle of|end of)[\s-]+(?P<month>{_MONTH})\b"),
+        _month_year,
+    ),
+    (
+        re.compile(
+            r"\b(?i:in|since|until|till|by|during|before|after|from|through|of|last|next|this) (?P<core>(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|May)))\b(?!\s+(?:be|have|not|also|well|need|want|take|make|see|seek|come|do|go|get|face|lead|prove|help)\b)"
+        ),
+        _month_year,
+    ),
+    (
+        re.compile(
+            r"\b(?P<month>(?:January|February|April|June|July|August|September|October|November|December))\b(?!\s+\d)"
+        ),
+        _month_year,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<mod>last|next|this|on|coming)?\s*(?P<weekday>{_WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b",
+            _F,
+        ),
+        _weekday,
+    ),
+    (
+        re.compile(
+            r"\b(?:the day (?:before yesterday|after tomorrow)|today|tonight|yesterday|tomorrow)\b", _F
+        ),
+        _deictic_day,
+    ),
+    (
+        re.compile(
+            r"\b(?P<rel>this|last|yesterday|tomorrow)\s+(?P<part>morning|afternoon|evening|night)\b", _F
+        ),
+        _part_of_day,
+    ),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?P<mod>last|past|previous|next|coming|this|current)\s+(?P<unit>week|weekend|month|year)\b(?!\s*(?:'s|s'))",
+            _F,
+        ),
+        _relative_period,
+    ),
+    (
+        re.compile(r"\b(?P<which>earlier|later)\s+(?:this|in the)\s+(?P<unit>year|month|week)\b", _F),
+        _earlier_later,
+    ),
+    (
+        re.compile(r"\b(?P<by>by\s+)?(?:the\s+)?end\s+of\s+(?:the|this)\s+(?P<unit>year|month|week)\b", _F),
+        _end_of,
+    ),
+    (
+        re.compile(
+            rf"\b(?:within|in\s+the\s+(?P<dir>next|coming|past|last|previous))\s+(?:the\s+)?(?:(?:next|coming|past)\s+)?(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\b",
+            _F,
+        ),
+        _within,
+    ),
+    (
+        re.compile(r"\bwithin\s+(?:a|the\s+next|the\s+coming)\s+(?P<unit>day|week|month|year)\b(?P<n>)", _F),
+        lambda m, a, f: _within_one(m, a),
+    ),
     (re.compile(r"\b(?:in\s+)?the\s+coming\s+(?P<unit>days|weeks|months|years)\b", _F), _coming),
     (re.compile(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?P<ago>ago|earlier)\b", _F), _ago_or_in),
-    (re.compile(rf"\bin\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?)(?P<ago>)(?!\s+(?:of|time|in))\b", _F), _ago_or_in),  # noqa: E501
-    (re.compile(rf"\b(?:(?P<mod>this|last|next|the|in|by|during|early|late)\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b", _F), _season),  # noqa: E501
-    (re.compile(rf"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<year>{_YEAR}))?\b", _F), _quarter),  # noqa: E501
+    (
+        re.compile(
+            rf"\bin\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?)(?P<ago>)(?!\s+(?:of|time|in))\b",
+            _F,
+        ),
+        _ago_or_in,
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?P<mod>this|last|next|the|in|by|during|early|late)\s+)?(?P<season>spring|summer|autumn|winter|fall)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b",
+            _F,
+        ),
+        _season,
+    ),
+    (
+        re.compile(
+            rf"\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<year>{_YEAR}))?\b",
+            _F,
+        ),
+        _quarter,
+    ),
     (re.compile(r"\b(?:the\s+)?(?P<decade>(?:19|20)\d0)s\b"), _decade),
-    (re.compile(rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?![\d,.]\d|\s*(?:%|percent|per cent|million|billion|troops|people|soldiers|dlrs|dollars|tonnes|tons|barrels|shares|mln|units|votes))"), _year),  # noqa: E501
+    (
+        re.compile(
+            rf"(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?![\d,.]\d|\s*(?:%|percent|per cent|million|billion|troops|people|soldiers|dlrs|dollars|tonnes|tons|barrels|shares|mln|units|votes))"
+        ),
+        _year,
+    ),
     (re.compile(r"\b(?:currently|at present|nowadays|right now|now)\b", _F), _present),
     (re.compile(r"\b(?:recently|lately|soon|shortly)\b", _F), _vague),
-    (re.compile(r"\b(?:at\s+)?(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)", _F), _clock),  # noqa: E501
-    (re.compile(r"\b(?:every|each)\s+(?P<unit>day|week|month|year)\b|\b(?P<unit2>daily|weekly|monthly|annually)\b", _F), lambda m, a, f: _set_any(m)),  # noqa: E501
-    (re.compile(rf"\b(?:for\s+|over\s+|after\s+)?(?:the\s+)?(?:(?:past|last|next)\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})\b(?:[\s-]+(?:long|old))?", _F), _duration),  # noqa: E501
+    (
+        re.compile(
+            r"\b(?:at\s+)?(?P<core>(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b))",
+            _F,
+        ),
+        _clock,
+    ),
+    (
+        re.compile(
+            r"\b(?:every|each)\s+(?P<unit>day|week|month|year)\b|\b(?P<unit2>daily|weekly|monthly|annually)\b",
+            _F,
+        ),
+        lambda m, a, f: _set_any(m),
+    ),
+    (
+        re.compile(
+            rf"\b(?:for\s+|over\s+|after\s+)?(?:the\s+)?(?:(?:past|last|next)\s+)?(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})\b(?:[\s-]+(?:long|old))?",
+            _F,
+        ),
+        _duration,
+    ),
 ]
 
 
@@ -440,8 +613,16 @@ def _within_one(m: re.Match, anchor: dt.date) -> Fields:
 
 def _set_any(m: re.Match) -> Fields:
     word = (m.group("unit") or m.group("unit2")).lower()
-    code = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
-            "year": "P1Y", "annually": "P1Y"}[word]
+    code = {
+        "day": "P1D",
+        "daily": "P1D",
+        "week": "P1W",
+        "weekly": "P1W",
+        "month": "P1M",
+        "monthly": "P1M",
+        "year": "P1Y",
+        "annually": "P1Y",
+    }[word]
     return ("SET", code, None, None, None, "relative")
 
 
@@ -452,7 +633,8 @@ def _set_any(m: re.Match) -> Fields:
 _PAST_HINT = re.compile(
     r"\b(was|were|had|did|said|told|met|held|took|made|gave|saw|spoke|left|began|fought|struck|sent|won|"
     r"lost|led|brought|went|came|fled|found|kept|sought|rose|fell|broke|wrote|stood|paid|sold|spent|\w{3,}ed)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _future_context(text: str, start: int, end: int) -> bool | None:

@@ -1,0 +1,50 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
+export PIPELINE_INPUT_DIR ?= seeds
+export PIPELINE_OUTPUT_DIR ?= data
+UI_PORT ?= 3000
+
+.PHONY: install run test lint format ui lock codebook clean-data audit
+
+$(STAMP): requirements.lock requirements-bootstrap.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bootstrap.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the exact, hashed pins from requirements.lock
+
+run: $(STAMP)  ## materialize every asset over seeds/ into data/ and print what was written
+	$(BIN)/python -m assets
+
+test: $(STAMP)  ## lint and run the test suite
+	$(BIN)/ruff check pipeline assets tests benchmarks evaluation
+	$(BIN)/ruff format --check pipeline assets tests benchmarks evaluation
+	$(BIN)/python -m pytest -q
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix pipeline assets tests benchmarks evaluation
+	$(BIN)/ruff format pipeline assets tests benchmarks evaluation
+
+ui: $(STAMP)  ## start the Dagster UI on 127.0.0.1 (same definitions as make run)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
+
+codebook: $(STAMP)  ## regenerate docs/codebook.md from pipeline/schema.py
+	$(BIN)/python -m pipeline codebook --write docs/codebook.md
+
+lock:  ## re-resolve requirements.in into requirements.lock (needs network and uv)
+	uvx --from uv==0.13.9 uv pip compile --python-version 3.11 --generate-hashes --no-emit-package newsevents \
+	  requirements.in -o requirements.lock
+	echo pip > .pip.in && uvx --from uv==0.13.9 uv pip compile --python-version 3.11 --generate-hashes \
+	  .pip.in -o requirements-bootstrap.lock && rm .pip.in
+
+clean-data:  ## remove outputs (data/) and the local Dagster instance (.dagster/)
+	rm -rf data .dagster

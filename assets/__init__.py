@@ -1,0 +1,1 @@
+"""Dagster wiring for the pipeline: assets, checks and resources over `pipeline/` (no NLP here)."""

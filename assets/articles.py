@@ -1,0 +1,75 @@
+"""Articles: clean each raw article (structure, boilerplate, normalisation, language, duplicates)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.checks import result, specs
+from assets.ingest import RAW
+from assets.metadata import counts_markdown, markdown_preview
+from assets.resources import PipelineConfig
+from pipeline import __version__, quality, run, storage
+
+CLEANED = "cleaned_articles"
+CHECKS = [
+    (quality.ROWS_VALID, True, "Every article row follows the codebook (types, nulls, vocabularies)."),
+    (quality.UNIQUE_IDS, True, "No two articles share an article_id."),
+    (quality.DATES_VALID, True, "Publication dates lie between 1900 and today (bad ones were quarantined)."),
+    (quality.BODIES_PRESENT, True, "No article has an empty body."),
+    (
+        quality.BOILERPLATE_GONE,
+        False,
+        "No line of page chrome (captions, share lines, ...) is left in a body.",
+    ),
+    (quality.BOILERPLATE_SHARE, False, "Articles that lost over half their text to boilerplate removal."),
+    (quality.LANGUAGE_MIX, False, "Languages of the articles; only English ones are extracted."),
+    (quality.DUPLICATE_RATE, False, "Share of articles that repeat another (events come from the original)."),
+]
+
+
+@dg.asset(
+    name=CLEANED,
+    deps=[RAW],
+    group_name="articles",
+    kinds={"python", "parquet"},
+    owners=["team:data-engineering"],
+    tags={"stage": "clean"},
+    code_version=__version__,
+    check_specs=specs(CLEANED, CHECKS),
+    description="Cleaned articles: title, dek, summary bullets and body recovered from the scraped page, "
+    "page chrome removed and counted, text repaired and normalised, language identified, duplicates "
+    "pointing at their original. One canonical `text` per article; every offset indexes into it.",
+)
+def cleaned_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
+    settings = pipeline.settings()
+    raw = run.raw_from_frame(storage.read_staging(pipeline.output, "raw_articles"))
+    articles, rejected = run.clean(raw, settings)
+    staged = run.staged_articles_frame(articles)
+    storage.write_staging(pipeline.output, "cleaned_articles", staged)
+    storage.write_staging(pipeline.output, "clean_quarantine", run.quarantine_frame(rejected))
+    frame = run.articles_frame(articles)
+    context.log.info(f"cleaned {frame.height} articles, quarantined {len(rejected)}")
+    findings = [
+        quality.rows_valid("articles", frame),
+        quality.unique_ids("articles", frame),
+        quality.publication_dates_valid(frame),
+        quality.bodies_present(frame),
+        quality.boilerplate_gone(frame),
+        quality.boilerplate_share(frame),
+        quality.language_mix(frame),
+        quality.duplicate_rate(frame),
+    ]
+    return dg.MaterializeResult(
+        metadata={
+            "articles": frame.height,
+            "quarantined_while_cleaning": len(rejected),
+            "boilerplate_chars": int(frame["boilerplate_chars"].sum() or 0),
+            "languages": dg.MetadataValue.md(counts_markdown(frame, "language")),
+            "preview": dg.MetadataValue.md(
+                markdown_preview(
+                    frame, ["source_file", "publication_date", "title", "language", "n_sentences"]
+                )
+            ),
+        },
+        check_results=[result(f) for f in findings],
+    )

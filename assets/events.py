@@ -1,0 +1,75 @@
+"""Events: PLOVER-coded events with actors, status, date, place and provenance, from cleaned articles."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.articles import CLEANED
+from assets.checks import result, specs
+from assets.metadata import counts_markdown, markdown_preview
+from assets.resources import PipelineConfig
+from pipeline import EXTRACTOR_VERSION, quality, run, storage
+
+EXTRACTED = "extracted_events"
+CHECKS = [
+    (
+        quality.ROWS_VALID,
+        True,
+        "Event types in PLOVER, country codes in the reference list, confidence in [0, 1].",
+    ),
+    (quality.UNIQUE_IDS, True, "No two events share an event_id."),
+    (quality.OFFSETS_MATCH, True, "Each event's sentence offsets point at the quoted sentence."),
+    (quality.FUTURE_EVENTS, False, "Events dated after their article are planned or possible."),
+    (
+        quality.PUBLICATION_FALLBACK,
+        False,
+        "Share of events dated by the publication date (no time expression).",
+    ),
+]
+
+
+@dg.asset(
+    name=EXTRACTED,
+    deps=[CLEANED],
+    group_name="events",
+    kinds={"python", "spacy", "parquet"},
+    owners=["team:nlp"],
+    tags={"stage": "extract"},
+    code_version=EXTRACTOR_VERSION,
+    check_specs=specs(EXTRACTED, CHECKS),
+    description="Who did what to whom: events coded in PLOVER 2.0 (type, mode, quad class) with source and "
+    "target actors (name, country, sector), status and claimant, event date interval, place, the "
+    "sentence and trigger that say so, and a confidence. One row per event and dyad per article; its "
+    "mentions in headline, dek, summary and body are merged.",
+)
+def extracted_events(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
+    staged = storage.read_staging(pipeline.output, "cleaned_articles")
+    articles = run.articles_from_frame(staged)
+    events, mentions = run.extract(articles, pipeline.settings())
+    storage.write_staging(pipeline.output, "events", events)
+    storage.write_staging(pipeline.output, "event_mentions", mentions)
+    context.log.info(
+        f"extracted {events.height} events ({mentions.height} mentions) from {len(articles)} articles"
+    )
+    findings = [
+        quality.rows_valid("events", events),
+        quality.unique_ids("events", events),
+        quality.offsets_match(events, staged),
+        quality.future_events(events),
+        quality.publication_fallback(events),
+    ]
+    return dg.MaterializeResult(
+        metadata={
+            "events": events.height,
+            "mentions": mentions.height,
+            "by_type": dg.MetadataValue.md(counts_markdown(events, "event_type")),
+            "by_status": dg.MetadataValue.md(counts_markdown(events, "status")),
+            "preview": dg.MetadataValue.md(
+                markdown_preview(
+                    events,
+                    ["event_type", "source_name", "target_name", "status", "event_date", "trigger_text"],
+                )
+            ),
+        },
+        check_results=[result(f) for f in findings],
+    )

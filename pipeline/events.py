@@ -1,0 +1,963 @@
+"""Event extraction: who did what to whom, coded in PLOVER 2.0, with status and provenance.
+
+For each sentence of a cleaned article (parsed once by the shared spaCy pipeline):
+1. triggers: verbs and nouns from the trigger lexicon (`data/triggers.json`), light-verb
+   constructions ("held talks": the noun's event, the verb's subject) and phrasal verbs;
+2. roles from the dependency parse: the source is the subject (or the agent of a passive, the
+   possessor or first party of a nominal trigger, or a subject inherited from the governing
+   clause), the target the object or the object of a role preposition; coordinated actors give
+   one mention per dyad; "both", "the two leaders", "he" are resolved over the article's actors;
+3. status (occurred, planned, possible, hypothetical, negated) from auxiliaries, negation and
+   governing words; the claimant from reported speech;
+4. time and place expressions attached to the clause they modify, passed down to clauses that
+   hang off it.
+Mentions of the same event in the headline, dek, summary and body are then merged into one row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline import EXTRACTOR_VERSION
+from pipeline.actors import Actor, lookup, resolve
+from pipeline.clean import Article, Sentence
+from pipeline.ids import stable_id
+from pipeline.places import Place, find_places
+from pipeline.reference import QUAD_OF_TYPE, load_json
+from pipeline.temporal import TimeExpression, find_times
+
+# Words that govern a trigger and set its status ("considering sanctions", "plans to meet").
+HYPOTHETICAL_GOVERNORS = frozenset(
+    [
+        "consider",
+        "deliberate",
+        "deliberation",
+        "debate",
+        "weigh",
+        "mull",
+        "contemplate",
+        "discuss",
+        "discussion",
+        "idea",
+        "option",
+        "possibility",
+        "proposal",
+        "propose",
+        "suggest",
+        "suggestion",
+        "threaten",
+        "whether",
+    ]
+)
+PLANNED_GOVERNORS = frozenset(
+    [
+        "plan",
+        "prepare",
+        "preparation",
+        "schedule",
+        "arrange",
+        "organize",
+        "organise",
+        "expect",
+        "intend",
+        "aim",
+        "eye",
+        "set",
+        "agree",
+        "precede",
+        "promise",
+        "pledge",
+        "vow",
+        "decide",
+        "invite",
+        "invitation",
+        "upcoming",
+    ]
+)
+POSSIBLE_GOVERNORS = frozenset(
+    ["may", "might", "could", "possible", "possibly", "potential", "likely", "hope", "seek", "try"]
+)
+NEGATING_GOVERNORS = frozenset(["deny", "fail", "refuse"]) - {"refuse"}
+FUTURE_MODIFIERS = {
+    "planned": "planned",
+    "upcoming": "planned",
+    "scheduled": "planned",
+    "next": "planned",
+    "proposed": "planned",
+    "future": "planned",
+    "forthcoming": "planned",
+    "possible": "possible",
+    "potential": "possible",
+    "likely": "possible",
+}
+SPEECH_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "announce",
+        "indicate",
+        "state",
+        "claim",
+        "report",
+        "add",
+        "note",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "insist",
+        "confirm",
+        "write",
+        "tweet",
+        "declare",
+        "reiterate",
+        "highlight",
+        "argue",
+        "suggest",
+        "explain",
+        "believe",
+        "think",
+    ]
+)
+OCCUR_VERBS = frozenset(["occur", "happen", "take", "be", "go", "come", "hold", "begin", "start"])
+ROLE_PREPS = ("with", "to", "against", "on", "at", "toward", "towards", "for", "into", "from", "over")
+THEME_OBJECT_VERBS = frozenset(
+    [
+        "propose",
+        "suggest",
+        "offer",
+        "provide",
+        "supply",
+        "send",
+        "deliver",
+        "sign",
+        "grant",
+        "donate",
+        "lift",
+        "ease",
+        "impose",
+        "seek",
+        "demand",
+        "request",
+        "announce",
+        "release",
+    ]
+)
+LOCATIVE_PREPS = frozenset(
+    ["in", "at", "near", "outside", "inside", "across", "throughout", "around", "within", "on"]
+)
+PLURAL_ANAPHORS = {"both", "they", "leaders", "sides", "two", "pair", "countries", "nations", "men"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    event_type: str
+    mode: str
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, TriggerSpec]
+    nouns: dict[str, TriggerSpec]
+    light_verbs: frozenset[str]
+    phrasal: dict[str, str]
+    mode_words: dict[str, frozenset[str]]
+    symmetric: frozenset[str]
+
+
+@cache
+def lexicon() -> Lexicon:
+    data = load_json("triggers.json")
+    verbs: dict[str, TriggerSpec] = {}
+    nouns: dict[str, TriggerSpec] = {}
+    for event_type, spec in data["types"].items():
+        for lemma, mode in spec["verbs"].items():
+            verbs.setdefault(lemma, TriggerSpec(event_type, mode))
+        for lemma, mode in spec["nouns"].items():
+            nouns.setdefault(lemma, TriggerSpec(event_type, mode))
+    return Lexicon(
+        verbs,
+        nouns,
+        frozenset(data["light_verbs"]),
+        dict(data["phrasal"]),
+        {k: frozenset(v) for k, v in data["mode_words"].items()},
+        frozenset(data["symmetric"]),
+    )
+
+
+@dataclass
+class Mention:
+    """One textual mention of an event and dyad; `merge_mentions` groups them into events."""
+
+    event_type: str
+    mode: str | None
+    status: str
+    source: Actor | None
+    target: Actor | None
+    claimant: Actor | None
+    time: TimeExpression | None
+    place: Place | None
+    section: str
+    sentence_index: int
+    sentence_start: int
+    sentence_end: int
+    sentence_text: str
+    trigger_start: int
+    trigger_end: int
+    trigger_text: str
+    confidence: float
+    symmetric: bool = False
+
+
+@dataclass
+class ArticleContext:
+    """What the extractor knows about an article while reading it: its actors so far."""
+
+    article: Article
+    persons: list[Actor] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+
+    def remember(self, actor: Actor) -> None:
+        if actor.country is None and actor.kind == "generic":
+            return
+        target = self.persons if actor.kind == "person" else self.actors
+        if actor in target:
+            target.remove(actor)
+        target.append(actor)
+
+
+# --------------------------------------------------------------------------------------------
+# Triggers
+
+
+def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
+    """(trigger token, spec, role head) for each event trigger; the role head is the token whose
+    dependents carry the source (the light verb in "held talks", else the trigger itself)."""
+    lex = lexicon()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
+            particle = next((c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")), None)
+            if particle and f"{lemma} {particle}" in lex.phrasal:
+                yield tok, TriggerSpec(lex.phrasal[f"{lemma} {particle}"], ""), tok
+                continue
+            if lemma in lex.light_verbs and any(_noun_trigger(c) for c in tok.children if c.dep_ == "dobj"):
+                continue  # the object noun carries the event
+            spec = lex.verbs.get(lemma)
+            if spec:
+                yield tok, spec, tok
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
+            spec = _noun_trigger(tok)
+            if spec:
+                head = tok.head if tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs else tok
+                yield tok, spec, head
+
+
+def _noun_trigger(tok: Token) -> TriggerSpec | None:
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    lex = lexicon()
+    word = tok.lower_
+    if tok.i > 0 and f"{tok.doc[tok.i - 1].lower_} {word}" in lex.nouns:
+        return lex.nouns[f"{tok.doc[tok.i - 1].lower_} {word}"]
+    return lex.nouns.get(word) or lex.nouns.get(tok.lemma_.lower())
+
+
+# --------------------------------------------------------------------------------------------
+# Actors in an argument
+
+
+def _entity_of(tok: Token) -> Span | None:
+    if not tok.ent_type_:
+        return None
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]:
+    """Actors an argument refers to: the head's actor, its conjuncts, coordinated modifiers,
+    pronouns resolved over the article's actors; with `deep`, actors modifying a non-actor head
+    ("U.S. missile supplies" gives the US)."""
+    if tok.lower_ in PERSON_PRONOUNS:
+        return ctx.persons[-1:] if ctx.persons else []
+    if tok.lower_ in PLURAL_ANAPHORS or (
+        tok.lemma_.lower() in ("leader", "side")
+        and tok.tag_ == "NNS"
+        and not any(c.dep_ in ("amod", "compound", "poss") and lookup(c.text) for c in tok.children)
+    ):
+        pool = ctx.persons if len(ctx.persons) >= 2 else ctx.persons + ctx.actors
+        return pool[-2:] if len(pool) >= 2 else []
+    found: list[Actor] = []
+    modifiers = [t for t in tok.subtree if t.i < tok.i and t.head.i <= tok.i]
+    coordinated = any(t.dep_ in ("cc", "conj") for t in modifiers)
+    ents = [e for e in tok.doc.ents if e.start >= tok.left_edge.i and e.end <= tok.i + 1]
+    if coordinated and len(ents) >= 2:
+        for e in ents:
+            actor = resolve(e.root, e)
+            if actor and actor.country:
+                found.append(actor)
+    else:
+        actor = resolve(tok, _entity_of(tok))
+        if actor:
+            found.append(actor)
+        elif deep:
+            for e in ents:
+                a = resolve(e.root, e)
+                if a and a.country:
+                    found.append(a)
+                    break
+    for conj in tok.conjuncts:
+        if conj.i > tok.i:
+            found += actors_at(conj, ctx, deep=False)
+    return _unique(found)
+
+
+def _unique(actors: Iterable[Actor]) -> list[Actor]:
+    out: list[Actor] = []
+    for a in actors:
+        if all((a.name, a.country) != (b.name, b.country) for b in out):
+            out.append(a)
+    return out
+
+
+def _subject_of(verb: Token) -> tuple[list[Token], bool]:
+    """Subject tokens of a verb, inherited through conjunction, control and adverbial clauses;
+    the flag says whether the subject is the passive's patient."""
+    seen = 0
+    while verb is not None and seen < 6:
+        seen += 1
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subj:
+            return subj, subj[0].dep_ == "nsubjpass"
+        if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl", "prep") or verb.dep_ == "pobj":
+            if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+                return [verb.head], False
+            verb = verb.head
+            continue
+        break
+    return [], False
+
+
+def _noun_owner(tok: Token) -> list[Token]:
+    """Tokens that name who does a nominal event: its possessor and the actor names among its left
+    modifiers ("Trump's meeting", "Putin-Trump summit", "U.S. deliberations")."""
+    owners = [c for c in tok.children if c.dep_ == "poss"]
+    owners += [
+        t
+        for t in tok.subtree
+        if t.i < tok.i
+        and t.dep_ in ("compound", "amod", "nmod", "poss")
+        and _entity_of(t) is not None
+        and _entity_of(t).root == t
+        and t not in owners
+    ]
+    return owners
+
+
+def _hyphen_pair(owners: list[Token]) -> list[Token] | None:
+    """Two names joined by a hyphen ("Putin-Trump", "US-Russia") are the two parties."""
+    for a in owners:
+        for b in owners:
+            if b.i == a.i + 2 and a.doc[a.i + 1].text in ("-", "–", "/"):
+                return [a, b]
+    return None
+
+
+def roles(
+    trigger: Token, head: Token, spec: TriggerSpec, ctx: ArticleContext
+) -> tuple[list[Actor], list[Actor]]:
+    """(sources, targets) of a trigger from the dependency parse."""
+    sources: list[Actor] = []
+    targets: list[Actor] = []
+    if trigger.pos_ == "VERB" or head != trigger:
+        verb = head
+        subj, passive = _subject_of(verb)
+        agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if passive:
+            for s in subj:
+                targets += actors_at(s, ctx)
+            for a in agent:
+                sources += actors_at(a, ctx)
+        else:
+            for s in subj:
+                sources += actors_at(s, ctx)
+            if not sources and verb.i > 0 and verb.doc[verb.i - 1].lower_ in PLURAL_ANAPHORS:
+                sources += actors_at(verb.doc[verb.i - 1], ctx)  # "... and both agreed"
+            if not sources and verb.dep_ in ("pcomp", "acl") and verb.head.pos_ in ("NOUN", "ADP"):
+                owner = verb.head if verb.head.pos_ == "NOUN" else verb.head.head
+                for o in _noun_owner(owner):
+                    sources += actors_at(o, ctx)
+        object_deps = (
+            ("dative", "iobj")
+            if trigger.lemma_.lower() in THEME_OBJECT_VERBS
+            else ("dobj", "dative", "iobj", "attr")
+        )
+        objects = [c for c in verb.children if c.dep_ in object_deps]
+        if head != trigger:
+            objects = [c for c in trigger.children if c.dep_ in ("dobj",)]
+        for o in objects:
+            if o == trigger:
+                continue
+            targets += actors_at(o, ctx)
+        if not targets:
+            targets += _prep_targets(trigger if head != trigger else verb, ctx)
+        if len(sources) >= 2 and not targets and spec.event_type in lexicon().symmetric:
+            sources, targets = sources[:1], sources[1:]  # "Russia and Ukraine agreed", "both met"
+    else:
+        between = [
+            g
+            for c in trigger.children
+            if c.dep_ == "prep" and c.lower_ in ("between", "among")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        if between:
+            parties = _unique(a for b in between for a in actors_at(b, ctx))
+            if len(parties) >= 2:
+                return parties[:1], parties[1:]
+        owners = _noun_owner(trigger)
+        owners = _hyphen_pair(owners) or owners
+        for o in owners:
+            sources += actors_at(o, ctx, deep=False)
+        sources = _unique(sources)
+        targets = _prep_targets(trigger, ctx)
+        if len(sources) >= 2 and not targets:
+            return sources[:1], sources[1:]
+        if not targets or not sources:
+            # "Trump softens stance ahead of Zelenskiy talks": the clause's subject is a party.
+            gov = trigger.head
+            while gov.pos_ not in ("VERB", "AUX") and gov.head != gov:
+                gov = gov.head
+            if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in OCCUR_VERBS:
+                subj, _ = _subject_of(gov)
+                clause = [a for a in _unique(a for s in subj for a in actors_at(s, ctx)) if a not in sources]
+                if not sources:
+                    sources, clause = clause, []
+                if clause and not targets:
+                    sources, targets = clause, sources
+        if not sources and not targets and spec.event_type in lexicon().symmetric:
+            # "a phone call on October 16, where Trump proposed ... endorsed by Putin": a nominal
+            # event with no parties of its own takes the two actors the sentence has acting.
+            parties = _unique(
+                a
+                for tok in trigger.sent
+                if tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
+                for a in actors_at(tok, ctx, deep=False)
+                if a.kind == "person"
+            )
+            if len(parties) == 2:
+                sources, targets = parties[:1], parties[1:]
+    return _unique(sources), _unique(targets)
+
+
+def _prep_targets(tok: Token, ctx: ArticleContext) -> list[Actor]:
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ROLE_PREPS:
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    found = actors_at(pobj, ctx)
+                    if found:
+                        return found
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Status, claimant, mode
+
+
+def _clause_chain(tok: Token, limit: int = 4) -> list[Token]:
+    """The trigger's governors up to (and including) the first verb above it."""
+    chain = []
+    cur = tok
+    while cur.head != cur and len(chain) < limit:
+        cur = cur.head
+        chain.append(cur)
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("aux",):
+            break
+    return chain
+
+
+def status_of(trigger: Token, head: Token) -> str:
+    """Status from negation, auxiliaries, governing words and modifiers."""
+    verbs = [head] if head == trigger else [head, trigger]
+    if (
+        trigger.pos_ in ("NOUN", "PROPN")
+        and trigger.dep_ in ("nsubj", "nsubjpass")
+        and trigger.head.lemma_.lower() in OCCUR_VERBS
+    ):
+        verbs.append(trigger.head)  # "a summit could occur", "talks will take place"
+    for v in verbs:
+        kids = {c.lower_ for c in v.children if c.dep_ == "neg"}
+        kids |= {c.lower_ for c in v.children if c.dep_ == "det" and c.lower_ == "no"}
+        if kids:
+            return "negated"
+    chain = _clause_chain(trigger)
+    if any(g.lemma_.lower() in NEGATING_GOVERNORS for g in chain[:2]):
+        return "negated"
+    for v in verbs:
+        aux = {c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")}
+        if aux & {"will", "shall", "'ll", "wo"}:
+            return "planned"
+        if aux & {"could", "may", "might", "can", "would"}:
+            return "possible"
+        if "to" in aux and v.dep_ == "xcomp" and v.head.lemma_.lower() in PLANNED_GOVERNORS:
+            return "planned"
+    for g in chain:
+        lemma = g.lemma_.lower()
+        if lemma in HYPOTHETICAL_GOVERNORS:
+            return "hypothetical"
+        if (
+            lemma in PLANNED_GOVERNORS
+            or (g.lower_ == "of" and g.head.lower_ == "ahead")
+            or g.lower_ == "ahead"
+            or (g.lower_ == "before" and trigger.dep_ == "pobj")
+        ):
+            return "planned"
+        subj = [c for c in g.children if c.dep_ == "nsubj"]
+        if any(s.lemma_.lower() in PLANNED_GOVERNORS | {"preparation", "plan"} for s in subj):
+            return "planned"
+        if lemma in POSSIBLE_GOVERNORS:
+            return "possible"
+    for c in trigger.children:
+        if c.dep_ in ("amod", "compound") and c.lower_ in FUTURE_MODIFIERS:
+            return FUTURE_MODIFIERS[c.lower_]
+    return "occurred"
+
+
+def claimant_of(trigger: Token, ctx: ArticleContext) -> Actor | None:
+    """Who the sentence attributes the event to: the subject of a speech verb governing it, or the
+    object of "according to"."""
+    cur = trigger
+    for _ in range(6):
+        if cur.head == cur:
+            break
+        if cur.dep_ in ("ccomp", "parataxis") and cur.head.lemma_.lower() in SPEECH_VERBS:
+            subj, _ = _subject_of(cur.head)
+            found = [a for s in subj for a in actors_at(s, ctx)]
+            if found:
+                return found[0]
+        cur = cur.head
+    for tok in trigger.sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            for g in tok.doc[tok.i + 1].children:
+                if g.dep_ == "pobj":
+                    found = actors_at(g, ctx)
+                    if found:
+                        return found[0]
+    return None
+
+
+def mode_of(trigger: Token, spec: TriggerSpec) -> str | None:
+    """The spec's mode, refined by words in the trigger's phrase (phone call, military aid)."""
+    lex = lexicon()
+    near = {t.lower_ for t in trigger.lefts} | {trigger.lower_}  # "phone call", "air strike"
+    if trigger.i > 0:
+        near.add(trigger.doc[trigger.i - 1].lower_)
+    words = near | {t.lower_ for t in trigger.subtree}  # "arming Kyiv with weapons"
+    if spec.event_type == "AID":
+        for mode in ("military", "humanitarian", "economic"):
+            if words & lex.mode_words[mode]:
+                return mode
+    if spec.event_type == "CONSULT" and near & lex.mode_words["phone"]:
+        return "phone"
+    if spec.event_type == "ASSAULT" and near & lex.mode_words["aerial"]:
+        return "aerial"
+    return spec.mode or None
+
+
+# --------------------------------------------------------------------------------------------
+# Time and place attachment
+
+
+def _clause_head(tok: Token) -> Token:
+    """The verb (or event noun) a modifier attaches to: walk up until a verb or a trigger noun."""
+    cur = tok
+    for _ in range(8):
+        if cur.head == cur:
+            return cur
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX") or _noun_trigger(cur):
+            return cur
+    return cur
+
+
+def _attachments(doc: Doc, spans: list[tuple[int, int, object]]) -> dict[int, object]:
+    """Map clause-head token index -> the first expression attached there."""
+    out: dict[int, object] = {}
+    for start, end, item in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        out.setdefault(_clause_head(span.root).i, item)
+    return out
+
+
+def _inherited(tok: Token, attached: dict[int, object], triggers: set[int]) -> object | None:
+    """The expression attached to the trigger's clause, or to a clause it hangs off."""
+    if tok.i in attached:
+        return attached[tok.i]
+    # An event noun that is the object of a plain verb takes that verb's modifiers
+    # ("follows a phone call on October 16").
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass") and tok.head.i in attached and tok.head.i not in triggers:
+        return attached[tok.head.i]
+    cur = tok
+    for _ in range(10):
+        if cur.head == cur:
+            return None
+        cur = cur.head
+        if cur.i in attached:
+            return attached[cur.i]
+        for child in cur.children:
+            if child.dep_ in ("dobj",) and child.i in attached and child.i != tok.i and cur.i not in triggers:
+                return attached[child.i]
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Sentence and article
+
+
+def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list[Mention]:
+    """All event mentions in one parsed sentence (doc offsets are sentence-relative)."""
+    article = ctx.article
+    sent = doc[:]
+    for ent in doc.ents:
+        actor = resolve(ent.root, ent)
+        if actor and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+            ctx.remember(actor)
+    triggers = list(find_triggers(sent))
+    trigger_ids = {t.i for t, _, _ in triggers}
+    times = find_times(doc.text, article.publication_date)
+    time_at = _attachments(
+        doc,
+        [
+            (t.start, t.end, t)
+            for t in times
+            if t.type in ("DATE", "TIME", "DURATION") and t.start_date is not None
+        ],
+    )
+    places = [p for p in find_places(doc) if _is_event_place(doc, p)]
+    place_at = _attachments(doc, [(p.start, p.end, p) for p in places])
+    mentions: list[Mention] = []
+    for trigger, spec, head in triggers:
+        if (
+            trigger.pos_ in ("NOUN", "PROPN")
+            and trigger.dep_ == "pobj"
+            and trigger.head.head.i in trigger_ids
+        ):
+            continue  # the content of another event ("opposition to supplies"), not an event itself
+        sources, targets = roles(trigger, head, spec, ctx)
+        if not sources and not targets:
+            continue
+        if not targets and spec.event_type not in ("PROTEST", "MOBILIZE", "RETREAT", "ASSAULT", "AID"):
+            continue
+        status = status_of(trigger, head)
+        claimant = claimant_of(trigger, ctx)
+        time = _inherited(trigger, time_at, trigger_ids)
+        place = _inherited(trigger, place_at, trigger_ids)
+        if (
+            isinstance(time, TimeExpression)
+            and status == "occurred"
+            and _ahead(time, article.publication_date)
+        ):
+            status = "planned"
+        mode = mode_of(trigger, spec)
+        symmetric = spec.event_type in lexicon().symmetric
+        for s in sources or [None]:
+            for t in targets or [None]:
+                if s is not None and t is not None and _same_actor(s, t):
+                    continue
+                conf = _confidence(trigger, s, t, status, time)
+                mentions.append(
+                    Mention(
+                        event_type=spec.event_type,
+                        mode=mode,
+                        status=status,
+                        source=s,
+                        target=t,
+                        claimant=claimant,
+                        time=time,
+                        place=place,
+                        section=sentence.section,
+                        sentence_index=sentence.index,
+                        sentence_start=sentence.start,
+                        sentence_end=sentence.end,
+                        sentence_text=article.sentence_text(sentence),
+                        trigger_start=sentence.start + trigger.idx,
+                        trigger_end=sentence.start + trigger.idx + len(trigger.text),
+                        trigger_text=trigger.text,
+                        confidence=conf,
+                        symmetric=symmetric,
+                    )
+                )
+    return mentions
+
+
+def _is_event_place(doc: Doc, place: Place) -> bool:
+    """A place says where an event happened when a locative preposition governs it ("in Budapest")
+    or it names an event noun ("the Alaska meeting"); "Moscow said" and "supplies to Kyiv" do not."""
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ == "pobj":
+        return root.head.lower_ in LOCATIVE_PREPS
+    return root.dep_ in ("compound", "nmod") and _noun_trigger(root.head) is not None
+
+
+def _ahead(time: TimeExpression, publication: dt.date) -> bool:
+    """The expression points after publication: a later date, or a window opening now ("within two
+    weeks", "in the coming days")."""
+    if time.start_date is None or time.end_date is None:
+        return False
+    return time.start_date > publication or (
+        time.start_date >= publication and time.end_date > publication and time.precision == "window"
+    )
+
+
+def _same_actor(a: Actor, b: Actor) -> bool:
+    """Two readings of one actor: the same name, or a state and its own office holder or organ
+    ("Hungary's Orban", "Russia's Kremlin")."""
+    if (a.name, a.country) == (b.name, b.country):
+        return True
+    return a.country == b.country and a.country is not None and "country" in (a.kind, b.kind)
+
+
+def _confidence(
+    trigger: Token, source: Actor | None, target: Actor | None, status: str, time: object
+) -> float:
+    score = 0.35
+    score += 0.2 if source is not None and source.country else 0.0
+    score += 0.2 if target is not None and target.country else 0.0
+    score += 0.1 if trigger.pos_ == "VERB" else 0.05
+    score += 0.05 if time is not None else 0.0
+    score -= 0.1 if status in ("possible", "hypothetical") else 0.0
+    return round(min(0.95, max(0.05, score)), 3)
+
+
+def extract_article(article: Article, docs: list[Doc]) -> list[Mention]:
+    """Mentions of an article whose sentences are already parsed (one Doc per sentence)."""
+    ctx = ArticleContext(article)
+    mentions: list[Mention] = []
+    for sentence, doc in zip(article.sentences, docs, strict=True):
+        mentions += sentence_mentions(doc, sentence, ctx)
+    return mentions
+
+
+# --------------------------------------------------------------------------------------------
+# Merging mentions into events
+
+_FUTURE = {"planned", "possible", "hypothetical"}
+
+
+def _status_group(status: str) -> str:
+    return "future" if status in _FUTURE else status
+
+
+def _party(actor: Actor | None, by_country: bool) -> str:
+    if actor is None:
+        return ""
+    return (actor.country or actor.name) if by_country else f"{actor.name}|{actor.country}"
+
+
+def _dyad_key(m: Mention, by_country: bool) -> tuple:
+    a, b = _party(m.source, by_country), _party(m.target, by_country)
+    return tuple(sorted((a, b))) if m.symmetric else (a, b)
+
+
+def _dates_compatible(a: Mention, b: Mention) -> bool:
+    ta, tb = a.time, b.time
+    if not isinstance(ta, TimeExpression) or not isinstance(tb, TimeExpression):
+        return True
+    return not (ta.end_date < tb.start_date or tb.end_date < ta.start_date)
+
+
+def _richness(m: Mention) -> tuple:
+    return (m.section == "body", m.time is not None, m.place is not None, m.confidence)
+
+
+def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
+    """Group mentions describing the same event: same type, dyad and status group, compatible dates;
+    a headline/dek/summary mention also joins a body event of the same quad class and country dyad."""
+    groups: list[list[Mention]] = []
+    for m in sorted(mentions, key=lambda m: (m.section != "body", m.trigger_start)):
+        home = None
+        for g in groups:
+            lead = g[0]
+            same = lead.event_type == m.event_type and _dyad_key(lead, False) == _dyad_key(m, False)
+            if not same and m.section != "body":
+                same = QUAD_OF_TYPE[lead.event_type] == QUAD_OF_TYPE[m.event_type] and _dyad_key(
+                    lead, True
+                ) == _dyad_key(m, True)
+            modes = {x.mode for x in g if x.mode} | ({m.mode} if m.mode else set())
+            if (
+                same
+                and len(modes) <= 1
+                and _status_group(lead.status) == _status_group(m.status)
+                and all(_dates_compatible(x, m) for x in g)
+            ):
+                home = g
+                break
+        if home is None:
+            groups.append([m])
+        else:
+            home.append(m)
+    return groups
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+
+
+def event_rows(article: Article, mentions: list[Mention]) -> tuple[list[dict], list[dict]]:
+    """The `events` and `event_mentions` rows of one article."""
+    events: list[dict] = []
+    mention_rows: list[dict] = []
+    for group in merge_mentions(mentions):
+        best = max(group, key=_richness)
+        time = next((m.time for m in sorted(group, key=_richness, reverse=True) if m.time), None)
+        place = next((m.place for m in sorted(group, key=_richness, reverse=True) if m.place), None)
+        claimant = next((m.claimant for m in group if m.claimant), None)
+        status = best.status
+        if time is not None:
+            start, end = time.start_date, time.end_date
+            precision, basis, date_text = time.precision, time.basis, time.text
+        else:
+            start = end = article.publication_date
+            precision, basis, date_text = "day", "publication", None
+        if status == "occurred" and start > article.publication_date:
+            status = "planned"
+        key = (
+            best.event_type,
+            _party(best.source, False),
+            _party(best.target, False),
+            status,
+            start.isoformat(),
+            best.sentence_index,
+            best.trigger_start,
+        )
+        event_id = stable_id("event", article.article_id, *key)
+        n = len(group)
+        confidence = round(min(0.99, best.confidence + 0.05 * (n - 1)), 3)
+        events.append(
+            {
+                "event_id": event_id,
+                "article_id": article.article_id,
+                "publication_date": article.publication_date,
+                "event_type": best.event_type,
+                "event_mode": best.mode,
+                "quad_class": QUAD_OF_TYPE[best.event_type],
+                "status": status,
+                "claimant": claimant.name if claimant else None,
+                "claimant_country": claimant.country if claimant else None,
+                **_actor_cols("source", best.source),
+                **_actor_cols("target", best.target),
+                "event_date": start,
+                "event_date_end": end,
+                "date_precision": precision,
+                "date_basis": basis,
+                "date_text": date_text,
+                "location_name": place.name if place else None,
+                "location_country": place.country if place else None,
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "geonames_id": place.geonames_id if place else None,
+                "location_precision": place.precision if place else None,
+                "section": best.section,
+                "sentence_index": best.sentence_index,
+                "sentence_start": best.sentence_start,
+                "sentence_end": best.sentence_end,
+                "sentence_text": best.sentence_text,
+                "trigger_text": best.trigger_text,
+                "mention_count": n,
+                "confidence": confidence,
+                "extractor_version": EXTRACTOR_VERSION,
+            }
+        )
+        for m in group:
+            mention_rows.append(
+                {
+                    "mention_id": stable_id(
+                        "mention",
+                        event_id,
+                        m.sentence_index,
+                        m.trigger_start,
+                        _party(m.source, False),
+                        _party(m.target, False),
+                    ),
+                    "event_id": event_id,
+                    "article_id": article.article_id,
+                    "section": m.section,
+                    "sentence_index": m.sentence_index,
+                    "sentence_start": m.sentence_start,
+                    "sentence_end": m.sentence_end,
+                    "sentence_text": m.sentence_text,
+                    "trigger_start": m.trigger_start,
+                    "trigger_end": m.trigger_end,
+                    "trigger_text": m.trigger_text,
+                }
+            )
+    return events, _dedupe(mention_rows, "mention_id")
+
+
+def _dedupe(rows: list[dict], key: str) -> list[dict]:
+    seen: set = set()
+    out = []
+    for r in rows:
+        if r[key] not in seen:
+            seen.add(r[key])
+            out.append(r)
+    return out
+
+
+def _actor_cols(role: str, actor: Actor | None) -> dict:
+    if actor is None:
+        return {f"{role}_text": None, f"{role}_name": None, f"{role}_country": None, f"{role}_sector": None}
+    return {
+        f"{role}_text": actor.text or actor.name,
+        f"{role}_name": actor.name,
+        f"{role}_country": actor.country,
+        f"{role}_sector": actor.sector,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Batch interface
+
+
+def parse_sentences(articles: list[Article], nlp, batch_size: int = 256) -> Iterator[list[Doc]]:
+    """Parse every sentence of the articles with one `nlp.pipe` stream; yields the docs per article."""
+    texts = (a.sentence_text(s) for a in articles for s in a.sentences)
+    docs = nlp.pipe(texts, batch_size=batch_size)
+    for article in articles:
+        yield [next(docs) for _ in article.sentences]
+
+
+def extract(articles: list[Article], nlp=None) -> tuple[list[dict], list[dict]]:
+    """Event and mention rows for the articles (article in, events out).
+
+    Only English, non-duplicate articles are read; others yield no events.
+    """
+    from pipeline.nlp import get_nlp
+
+    nlp = nlp or get_nlp()
+    todo = [a for a in articles if is_extractable(a)]
+    events: list[dict] = []
+    mentions: list[dict] = []
+    for article, docs in zip(todo, parse_sentences(todo, nlp), strict=True):
+        e, m = event_rows(article, extract_article(article, docs))
+        events += e
+        mentions += m
+    return events, mentions
+
+
+def is_extractable(article: Article) -> bool:
+    """Events are read from English (or undetermined) originals; duplicates and other languages are not."""
+    return article.duplicate_of is None and article.language in ("en", "und")
