@@ -1,7 +1,5 @@
 """Articles: clean each raw article (structure, boilerplate, normalisation, language, duplicates)."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.checks import result, specs

@@ -1,7 +1,5 @@
 """Events: PLOVER-coded events with actors, status, date, place and provenance, from cleaned articles."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.articles import CLEANED

@@ -1,7 +1,5 @@
 """Ingest: read every file in the landing folder and validate it (article or quarantine)."""
 
-from __future__ import annotations
-
 import dagster as dg
 import polars as pl
 

@@ -9,16 +9,19 @@ import os
 
 import dagster as dg
 
-from assets.definitions import ALL_ASSETS, ALL_CHECKS, defs
+from assets.definitions import defs
 from assets.resources import PipelineConfig
 from pipeline import storage
 
 
 def materialize_everything(
-    config: PipelineConfig, instance: dg.DagsterInstance | None = None
+    config: PipelineConfig, instance: dg.DagsterInstance | None = None, log_level: str = "INFO"
 ) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS], resources={"pipeline": config}, instance=instance, raise_on_error=False
+    """Run the `materialize_all` job (every asset and check) in this process."""
+    job = defs.resolve_job_def("materialize_all")
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    return job.execute_in_process(
+        run_config=run_config, instance=instance, resources={"pipeline": config}, raise_on_error=False
     )
 
 

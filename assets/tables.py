@@ -1,7 +1,5 @@
 """Tables: the Parquet datasets users query, written atomically under `<output>/tables/<table>/`."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 

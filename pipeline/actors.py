@@ -99,18 +99,21 @@ def lexicon() -> Lexicon:
         entry = _Entry(display, c.alpha_3, "GOV", "country")
         for n in {c.name, display, getattr(c, "official_name", c.name), _clean_name(c.name)}:
             add(n, entry)
+    infos = [ci.info() for ci in all_countries()]
+    for info in infos:
+        code = (info.get("ISO") or {}).get("alpha3")
+        if code in ISO3_CODES and info.get("name") and str(info["name"]).isascii():
+            country_names[code] = info["name"]
     for code, aliases in data["country_aliases"].items():
         entry = _Entry(country_names.get(code, code), code, "GOV", "country")
         for alias in aliases:
             names[alias] = entry
             if len(alias) > 3:
                 lower[alias.lower()] = entry
-    for info in (ci.info() for ci in all_countries()):
+    for info in infos:
         code = (info.get("ISO") or {}).get("alpha3")
         if code not in ISO3_CODES:
             continue
-        if str(info.get("name", "")).isascii() and info.get("name"):
-            country_names[code] = info["name"]
         entry = _Entry(country_names.get(code, code), code, "GOV", "country")
         for alt in info.get("altSpellings") or []:
             if len(alt) > 3 and alt.isascii():

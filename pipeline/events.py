@@ -31,127 +31,21 @@ from pipeline.places import Place, find_places
 from pipeline.reference import QUAD_OF_TYPE, load_json
 from pipeline.temporal import TimeExpression, find_times
 
-# Words that govern a trigger and set its status ("considering sanctions", "plans to meet").
-HYPOTHETICAL_GOVERNORS = frozenset(
-    [
-        "consider",
-        "deliberate",
-        "deliberation",
-        "debate",
-        "weigh",
-        "mull",
-        "contemplate",
-        "discuss",
-        "discussion",
-        "idea",
-        "option",
-        "possibility",
-        "proposal",
-        "propose",
-        "suggest",
-        "suggestion",
-        "threaten",
-        "whether",
-    ]
-)
-PLANNED_GOVERNORS = frozenset(
-    [
-        "plan",
-        "prepare",
-        "preparation",
-        "schedule",
-        "arrange",
-        "organize",
-        "organise",
-        "expect",
-        "intend",
-        "aim",
-        "eye",
-        "set",
-        "agree",
-        "precede",
-        "promise",
-        "pledge",
-        "vow",
-        "decide",
-        "invite",
-        "invitation",
-        "upcoming",
-    ]
-)
-POSSIBLE_GOVERNORS = frozenset(
-    ["may", "might", "could", "possible", "possibly", "potential", "likely", "hope", "seek", "try"]
-)
-NEGATING_GOVERNORS = frozenset(["deny", "fail", "refuse"]) - {"refuse"}
-FUTURE_MODIFIERS = {
-    "planned": "planned",
-    "upcoming": "planned",
-    "scheduled": "planned",
-    "next": "planned",
-    "proposed": "planned",
-    "future": "planned",
-    "forthcoming": "planned",
-    "possible": "possible",
-    "potential": "possible",
-    "likely": "possible",
-}
-SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "announce",
-        "indicate",
-        "state",
-        "claim",
-        "report",
-        "add",
-        "note",
-        "emphasize",
-        "emphasise",
-        "stress",
-        "insist",
-        "confirm",
-        "write",
-        "tweet",
-        "declare",
-        "reiterate",
-        "highlight",
-        "argue",
-        "suggest",
-        "explain",
-        "believe",
-        "think",
-    ]
-)
-OCCUR_VERBS = frozenset(["occur", "happen", "take", "be", "go", "come", "hold", "begin", "start"])
-ROLE_PREPS = ("with", "to", "against", "on", "at", "toward", "towards", "for", "into", "from", "over")
-THEME_OBJECT_VERBS = frozenset(
-    [
-        "propose",
-        "suggest",
-        "offer",
-        "provide",
-        "supply",
-        "send",
-        "deliver",
-        "sign",
-        "grant",
-        "donate",
-        "lift",
-        "ease",
-        "impose",
-        "seek",
-        "demand",
-        "request",
-        "announce",
-        "release",
-    ]
-)
-LOCATIVE_PREPS = frozenset(
-    ["in", "at", "near", "outside", "inside", "across", "throughout", "around", "within", "on"]
-)
-PLURAL_ANAPHORS = {"both", "they", "leaders", "sides", "two", "pair", "countries", "nations", "men"}
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# Cue words (data/triggers.json, "cues"): see its "about_cues".
+_CUES = load_json("triggers.json")["cues"]
+HYPOTHETICAL_GOVERNORS = frozenset(_CUES["hypothetical_governors"])
+PLANNED_GOVERNORS = frozenset(_CUES["planned_governors"])
+POSSIBLE_GOVERNORS = frozenset(_CUES["possible_governors"])
+NEGATING_GOVERNORS = frozenset(_CUES["negating_governors"])
+FUTURE_MODIFIERS: dict[str, str] = _CUES["future_modifiers"]
+SPEECH_VERBS = frozenset(_CUES["speech_verbs"])
+OCCUR_VERBS = frozenset(_CUES["occur_verbs"])
+ROLE_PREPS = tuple(_CUES["role_preps"])
+THEME_OBJECT_VERBS = frozenset(_CUES["theme_object_verbs"])
+LOCATIVE_PREPS = frozenset(_CUES["locative_preps"])
+QUANTIFIERS = frozenset(_CUES["quantifiers"])
+PLURAL_ANAPHORS = frozenset(_CUES["plural_anaphors"])
+PERSON_PRONOUNS = frozenset(_CUES["person_pronouns"])
 
 
 @dataclass(frozen=True)
@@ -294,6 +188,16 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
     ):
         pool = ctx.persons if len(ctx.persons) >= 2 else ctx.persons + ctx.actors
         return pool[-2:] if len(pool) >= 2 else []
+    if tok.lemma_.lower() in QUANTIFIERS:  # "dozens of protesters", "a group of soldiers"
+        of = [
+            g
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        if of:
+            return actors_at(of[0], ctx, deep)
     found: list[Actor] = []
     modifiers = [t for t in tok.subtree if t.i < tok.i and t.head.i <= tok.i]
     coordinated = any(t.dep_ in ("cc", "conj") for t in modifiers)
@@ -407,7 +311,10 @@ def roles(
                 continue
             targets += actors_at(o, ctx)
         if not targets:
-            targets += _prep_targets(trigger if head != trigger else verb, ctx)
+            targets += _prep_targets(trigger, ctx) if head != trigger else []
+            targets += (
+                [] if targets else _prep_targets(verb, ctx)
+            )  # "sent aid to X", "imposed sanctions on X"
         if len(sources) >= 2 and not targets and spec.event_type in lexicon().symmetric:
             sources, targets = sources[:1], sources[1:]  # "Russia and Ukraine agreed", "both met"
     else:

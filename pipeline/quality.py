@@ -289,8 +289,8 @@ def schema_matches(table_name: str, stored: pa.Schema | None) -> Finding:
     expected = TABLES[table_name].arrow_schema()
     if stored is None:
         return Finding(SCHEMA_MATCHES, False, ERROR, f"{table_name}: no Parquet files found", {})
-    got = [(f.name, str(f.type)) for f in stored]
-    want = [(f.name, str(f.type)) for f in expected]
+    got = [(f.name, _type_key(f.type)) for f in stored]
+    want = [(f.name, _type_key(f.type)) for f in expected]
     ok = got == want
     diff = sorted(set(got) ^ set(want))
     return Finding(
@@ -302,6 +302,13 @@ def schema_matches(table_name: str, stored: pa.Schema | None) -> Finding:
         else f"{table_name}: columns differ from the codebook: {diff[:6]}",
         {"difference": diff},
     )
+
+
+def _type_key(t: pa.DataType) -> str:
+    """A type's name without the list item field's name (Parquet writes `element`, Arrow `item`)."""
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return f"list<{_type_key(t.value_type)}>"
+    return str(t)
 
 
 def counts_reconcile(

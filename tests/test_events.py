@@ -1,0 +1,107 @@
+"""Event extraction on real sentences: types, roles, status, claimant, dates and merging."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.clean import clean_article
+from pipeline.config import Settings
+from pipeline.events import extract
+from pipeline.ingest import RawArticle
+
+
+def events_of(body: str, title: str = "", date: dt.date = dt.date(2025, 10, 17)) -> list[dict]:
+    raw = RawArticle("t.txt", "0" * 64, len(body), "utf-8", date, title, body)
+    article = clean_article(raw, Settings())
+    return extract([article])[0]
+
+
+def dyads(events: list[dict]) -> set[tuple]:
+    return {(e["event_type"], e["source_country"], e["target_country"], e["status"]) for e in events}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Russian troops attacked Ukrainian positions near Kharkiv.", ("ASSAULT", "RUS", "UKR", "occurred")),
+        ("The French president accused Iran of supplying drones.", ("ACCUSE", "FRA", "IRN", "occurred")),
+        ("China will send humanitarian aid to Pakistan.", ("AID", "CHN", "PAK", "planned")),
+        ("Germany could impose sanctions on Belarus.", ("SANCTION", "DEU", "BLR", "possible")),
+        ("Turkey did not meet Greek officials.", ("CONSULT", "TUR", "GRC", "negated")),
+        ("Japan is considering sanctions against North Korea.", ("SANCTION", "JPN", "PRK", "hypothetical")),
+        ("The Israeli government rejected the Egyptian proposal.", ("REJECT", "ISR", "EGY", "occurred")),
+        ("Kenyan police arrested dozens of Somali protesters.", ("COERCE", "KEN", "SOM", "occurred")),
+    ],
+)
+def test_single_events(sentence, expected):
+    assert expected in dyads(events_of(sentence))
+
+
+def test_coordinated_targets_give_one_row_per_dyad():
+    events = events_of("Peskov blamed Ukraine and European allies for the stalled talks.")
+    assert {("ACCUSE", "RUS", "UKR", "occurred"), ("ACCUSE", "RUS", "EUR", "occurred")} <= dyads(events)
+
+
+def test_nominal_trigger_with_between_and_explicit_date():
+    events = events_of("A phone call between Putin and Trump on October 16 lasted two hours.")
+    call = next(e for e in events if e["event_type"] == "CONSULT")
+    assert {call["source_country"], call["target_country"]} == {"RUS", "USA"}
+    assert call["event_mode"] == "phone"
+    assert (call["event_date"], call["date_basis"]) == (dt.date(2025, 10, 16), "explicit")
+
+
+def test_claimant_and_window():
+    events = events_of("The Kremlin said that Putin and Trump could meet within two weeks.")
+    meet = next(e for e in events if e["event_type"] == "CONSULT")
+    assert meet["claimant"] == "Kremlin" and meet["claimant_country"] == "RUS"
+    assert meet["status"] == "possible" and meet["date_precision"] == "window"
+    assert (meet["event_date"], meet["event_date_end"]) == (dt.date(2025, 10, 17), dt.date(2025, 10, 31))
+
+
+def test_no_date_falls_back_to_publication_openly():
+    e = events_of("Hungary criticized the European Commission.")[0]
+    assert (e["event_date"], e["date_basis"]) == (dt.date(2025, 10, 17), "publication")
+
+
+def test_headline_and_body_mentions_merge():
+    events = events_of("Putin met Orban in Budapest on Thursday.", title="Putin meets Orban in Budapest")
+    consult = [e for e in events if e["event_type"] == "CONSULT"]
+    assert len(consult) == 1
+    assert consult[0]["mention_count"] == 2 and consult[0]["section"] == "body"
+    assert consult[0]["location_name"] == "Budapest"
+
+
+def test_offsets_index_the_article_text():
+    raw = RawArticle(
+        "t.txt",
+        "0" * 64,
+        0,
+        "utf-8",
+        dt.date(2025, 10, 17),
+        "Talks",
+        "Intro line.\n\nFrance and Germany agreed on a new treaty.",
+    )
+    article = clean_article(raw, Settings())
+    events, mentions = extract([article])
+    assert events
+    for e in events:
+        assert article.text[e["sentence_start"] : e["sentence_end"]] == e["sentence_text"]
+    for m in mentions:
+        assert article.text[m["trigger_start"] : m["trigger_end"]] == m["trigger_text"]
+
+
+def test_non_english_and_duplicates_are_not_extracted():
+    raw = RawArticle(
+        "t.txt",
+        "0" * 64,
+        0,
+        "utf-8",
+        dt.date(2025, 10, 17),
+        "Treffen",
+        "Der Kanzler traf den Präsidenten am Montag in Berlin zu langen Gesprächen über die Lage.",
+    )
+    article = clean_article(raw, Settings())
+    assert article.language == "de"
+    assert extract([article]) == ([], [])
