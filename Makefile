@@ -7,6 +7,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export PIPELINE_INPUT_DIR ?= seeds
 export PIPELINE_OUTPUT_DIR ?= data
 UI_PORT ?= 3000
+LINT_PATHS := pipeline assets tests $(wildcard benchmarks evaluation)
 
 .PHONY: install run test lint format ui lock codebook clean-data audit
 
@@ -26,13 +27,13 @@ run: $(STAMP)  ## materialize every asset over seeds/ into data/ and print what 
 	$(BIN)/python -m assets
 
 test: $(STAMP)  ## lint and run the test suite
-	$(BIN)/ruff check pipeline assets tests benchmarks evaluation
-	$(BIN)/ruff format --check pipeline assets tests benchmarks evaluation
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/python -m pytest -q
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix pipeline assets tests benchmarks evaluation
-	$(BIN)/ruff format pipeline assets tests benchmarks evaluation
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 ui: $(STAMP)  ## start the Dagster UI on 127.0.0.1 (same definitions as make run)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
