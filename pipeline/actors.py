@@ -54,6 +54,7 @@ class Lexicon:
     generic: dict[str, str]  # generic actor noun (lemma or plural) -> sector
     titles: dict[str, str]  # title words -> sector
     country_names: dict[str, str]  # ISO3 -> short display name
+    demonyms: frozenset[str]  # surface forms that are demonyms ("Russian", "Hungarians")
 
 
 def _clean_name(name: str) -> str:
@@ -67,6 +68,7 @@ def lexicon() -> Lexicon:
     names: dict[str, _Entry] = {}
     lower: dict[str, _Entry] = {}
     country_names: dict[str, str] = {}
+    demonyms: set[str] = set()
 
     def add(surface: str, entry: _Entry, caseless: bool = True) -> None:
         surface = surface.strip()
@@ -93,17 +95,25 @@ def lexicon() -> Lexicon:
             add(alias[0].upper() + alias[1:], entry)
 
     # Countries: pycountry names, then the aliases that libraries lack, then countryinfo.
+    pycountry_names: set[str] = set()
     for c in pycountry.countries:
         display = getattr(c, "common_name", None) or _clean_name(c.name)
         country_names[c.alpha_3] = display
         entry = _Entry(display, c.alpha_3, "GOV", "country")
         for n in {c.name, display, getattr(c, "official_name", c.name), _clean_name(c.name)}:
             add(n, entry)
+            pycountry_names.add(n)
     infos = [ci.info() for ci in all_countries()]
     for info in infos:
         code = (info.get("ISO") or {}).get("alpha3")
         if code in ISO3_CODES and info.get("name") and str(info["name"]).isascii():
             country_names[code] = info["name"]
+    for code, forms in data["country_demonyms"].items():
+        entry = _Entry(country_names.get(code, code), code, "GOV", "country")
+        for form in forms:
+            names[form] = entry
+            lower[form.lower()] = entry
+            demonyms.add(form)
     for code, aliases in data["country_aliases"].items():
         entry = _Entry(country_names.get(code, code), code, "GOV", "country")
         for alias in aliases:
@@ -120,15 +130,17 @@ def lexicon() -> Lexicon:
                 add(alt, entry)
         demonym = info.get("demonym")
         if demonym and demonym.isascii():
-            add(demonym, entry)
-            add(demonym + "s", entry)
+            for form in (demonym, demonym + "s"):
+                add(form, entry)
+                demonyms.add(form)
         capitals = info.get("capital") or []
         for capital in [capitals] if isinstance(capitals, str) else capitals:
             if capital and capital.isascii():
                 add(capital, entry)
 
     generic = {k: v["sector"] for k, v in data["generic"].items()}
-    return Lexicon(names, lower, generic, dict(data["titles"]), country_names)
+    demonyms -= pycountry_names  # countryinfo gives some countries' names as their demonym
+    return Lexicon(names, lower, generic, dict(data["titles"]), country_names, frozenset(demonyms))
 
 
 def entity_patterns() -> list[dict]:
@@ -138,13 +150,7 @@ def entity_patterns() -> list[dict]:
     for surface, entry in lexicon().names.items():
         if surface.startswith("the "):
             continue
-        label = labels[entry.kind]
-        if (
-            entry.kind == "country"
-            and surface[0].isupper()
-            and surface.endswith(("an", "ans", "ese", "ish", "i"))
-        ):
-            label = "NORP"  # demonyms
+        label = "NORP" if surface in lexicon().demonyms else labels[entry.kind]
         patterns.append({"label": label, "pattern": surface, "id": entry.country or ""})
     return patterns
 

@@ -68,6 +68,7 @@ from countryinfo import all_countries
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
+from pipeline.actors import lexicon as actor_lexicon
 from pipeline.reference import ISO3_CODES, load_json
 
 #: Entity labels that can be places.
@@ -426,11 +427,7 @@ def _build() -> Gazetteer:
         code = (info.get("ISO") or {}).get("alpha3")
         if code and (info.get("population") or 0) >= ((infos.get(code) or {}).get("population") or 0):
             infos[code] = info
-    demonyms: set[str] = set()
-    for info in infos.values():
-        d = info.get("demonym")
-        if d and d.isascii():
-            demonyms.update({d, d + "s"})
+    demonyms = set(actor_lexicon().demonyms)
     aliases: dict[str, list[str]] = defaultdict(list)
     for table in (_COUNTRY_ALIASES, load_json("actors.json").get("country_aliases") or {}):
         for code, al in table.items():
