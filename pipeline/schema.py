@@ -163,7 +163,11 @@ ARTICLES = Table(
             nullable=False,
             minimum=0,
         ),
-        _c("duplicate_of", STR, "article_id of the article this one repeats (exact copy), else null."),
+        _c(
+            "duplicate_of",
+            STR,
+            "article_id of the article this one repeats (an exact copy or the same story with small edits), else null.",
+        ),
         _c("pipeline_version", STR, "Version of the pipeline that produced the row.", nullable=False),
     ),
 )
