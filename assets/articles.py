@@ -14,6 +14,7 @@ CHECKS = [
     (quality.UNIQUE_IDS, True, "No two articles share an article_id."),
     (quality.DATES_VALID, True, "Publication dates lie between 1900 and today (bad ones were quarantined)."),
     (quality.BODIES_PRESENT, True, "No article has an empty body."),
+    (quality.SHORT_BODIES, False, "Articles whose body is under 200 characters (often a failed scrape)."),
     (
         quality.BOILERPLATE_GONE,
         False,
@@ -52,6 +53,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig
         quality.unique_ids("articles", frame),
         quality.publication_dates_valid(frame),
         quality.bodies_present(frame),
+        quality.short_bodies(frame),
         quality.boilerplate_gone(frame),
         quality.boilerplate_share(frame),
         quality.language_mix(frame),

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
+
 from pipeline.config import Settings
 
 #: Files the landing folder is scanned for (hidden files and folders are skipped).
@@ -27,6 +29,12 @@ _HTML_START = re.compile(r"^\s*(<!doctype\s+html|<html\b|<head\b|<body\b|<\?xml\
 _MAGIC = (b"%PDF", b"\x89PNG", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"BZh")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MIN_YEAR = 1900
+_SNIFF_BYTES = 65_536
+#: Guesses among Western European code pages are decoded as Windows-1252, the web's de facto
+#: superset of Latin-1 (charset-normalizer cannot tell them apart on mostly-ASCII text).
+_WESTERN = frozenset(
+    {"cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "cp1254", "cp1257", "mac_roman", "ascii"}
+)
 
 
 @dataclass(frozen=True)
@@ -179,7 +187,9 @@ def parse_publication_date(token: str, today: dt.date) -> tuple[dt.date | None, 
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
-    """Decode bytes as text: BOMs first, then BOM-less UTF-16, UTF-8, Windows-1252. None if none fit."""
+    """Decode bytes as text: BOMs first, then BOM-less UTF-16, UTF-8, a legacy code page that
+    charset-normalizer recognises (Windows-1251, ISO-8859-7, Shift-JIS, ...), Windows-1252.
+    None if none fit."""
     for bom, enc in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -204,6 +214,15 @@ def decode(data: bytes) -> tuple[str, str] | None:
         pass
     if b"\x00" in data:
         return None
+    guess = charset_normalizer.from_bytes(data[:_SNIFF_BYTES]).best()
+    if guess is not None and guess.encoding not in _WESTERN:
+        try:  # a legacy non-Western code page (Cyrillic, Greek, Arabic, CJK, ...)
+            text = data.decode(guess.encoding)
+        except (UnicodeDecodeError, LookupError):
+            text = ""
+        # Trust the guess only when it reads the ASCII header right: random bytes decode "fine" too.
+        if _HEADER.match(text.lstrip("\r\n\t \ufeff").partition("\n")[0]):
+            return text, guess.encoding
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:

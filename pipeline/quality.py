@@ -26,6 +26,7 @@ ROWS_VALID = "rows_follow_codebook"
 UNIQUE_IDS = "ids_unique"
 DATES_VALID = "publication_dates_valid"
 BODIES_PRESENT = "bodies_not_empty"
+SHORT_BODIES = "short_bodies"
 BOILERPLATE_GONE = "boilerplate_gone"
 BOILERPLATE_SHARE = "boilerplate_share"
 LANGUAGE_MIX = "language_mix"
@@ -148,7 +149,7 @@ def bodies_present(articles: pl.DataFrame, min_chars: int = 1) -> Finding:
 def short_bodies(articles: pl.DataFrame, min_chars: int = 200) -> Finding:
     bad = articles.filter(pl.col("body").str.len_chars() < min_chars)
     return Finding(
-        "short_bodies",
+        SHORT_BODIES,
         bad.height == 0,
         WARN,
         f"{bad.height} of {articles.height} articles have a body under {min_chars} characters",

@@ -78,6 +78,12 @@ def test_header_tolerates_leading_space_and_missing_title():
         (GOOD.encode("utf-16"), "utf-16"),
         (GOOD.encode("utf-16-le"), "utf-16-le"),
         ("date 2025-10-17 Café in São Paulo\n\nNaïve résumé.".encode("cp1252"), "cp1252"),
+        (
+            "date 2025-10-17 Встреча\n\nПрезидент России встретился с премьер-министром Венгрии.".encode(
+                "cp1251"
+            ),
+            "cp1251",
+        ),
     ],
 )
 def test_common_encodings_are_decoded(encoded, encoding):
