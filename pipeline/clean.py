@@ -78,6 +78,7 @@ def _rules() -> dict:
     return {
         "lines": [(r["category"], re.compile(r["pattern"], re.IGNORECASE)) for r in data["line_rules"]],
         "bullet": re.compile(data["bullet"]),
+        "list_header": re.compile(data["list_headers"], re.IGNORECASE),
         "dateline": re.compile(data["dateline"]),
         "tag": re.compile(rf"</?(?:{tags})\b[^<>]{{0,500}}/?>", re.IGNORECASE),
         "block": re.compile(rf"<({blocks})\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL),
@@ -164,8 +165,8 @@ def structure(body: str) -> _Structure:
         pending: list[str] = []
         for line, cat in zip(block, cats, strict=True):
             if cat == "content":
-                # Lines wrapped inside one paragraph are joined; complete lines stay paragraphs.
-                if pending and not _ends_sentence(pending[-1]):
+                # The lines of one blank-line separated block are one paragraph (hard-wrapped text).
+                if pending:
                     pending[-1] = f"{pending[-1]} {line}"
                 else:
                     pending.append(line)
@@ -174,8 +175,10 @@ def structure(body: str) -> _Structure:
             pending = []
             units.append((cat, line))
         units += [("content", p) for p in pending]
+    units = _drop_link_lists(units)
 
     in_summary = False
+    first_content = next((i for i, (cat, _) in enumerate(units) if cat == "content"), None)
     for idx, (cat, line) in enumerate(units):
         if cat == "summary_header":
             in_summary = True
@@ -189,7 +192,7 @@ def structure(body: str) -> _Structure:
                 out.paragraphs.append(text)
         elif cat == "content":
             in_summary = False
-            if idx == 0 and _is_dek(line, units):
+            if idx == first_content and _is_dek(idx, units):
                 out.dek = line
             else:
                 out.paragraphs.append(line)
@@ -203,16 +206,41 @@ def structure(body: str) -> _Structure:
     return out
 
 
-def _is_dek(first: str, units: list[tuple[str, str]]) -> bool:
-    """The first paragraph is a dek when the body repeats it, or page chrome separates it from the body."""
-    rest = [text for cat, text in units[1:] if cat == "content"]
+_HEADER_ZONE = ("caption", "alt_text", "summary_header", "bullet", "byline", "timestamp")
+
+
+def _is_dek(idx: int, units: list[tuple[str, str]]) -> bool:
+    """The first paragraph is a dek when the body repeats it, or when header-zone chrome (caption,
+    byline, summary block, ...) separates it from the body."""
+    first = units[idx][1]
+    rest = [text for cat, text in units[idx + 1 :] if cat == "content"]
     if not rest:
         return False
     key = _squash(first)
     if len(key) >= 40 and any(key in _squash(p) for p in rest):
         return True
-    chrome_next = len(units) > 1 and units[1][0] in ("caption", "alt_text", "summary_header", "bullet")
-    return chrome_next and not _ends_sentence(first)
+    following = next((cat for cat, _ in units[idx + 1 :]), "content")
+    if following in ("byline", "timestamp"):
+        return True
+    return following in _HEADER_ZONE and not _ends_sentence(first)
+
+
+def _drop_link_lists(units: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headlines listed under a "Related stories" / "Also read" header are chrome too: the short
+    unpunctuated lines that follow such a header, up to the first real paragraph."""
+    out: list[tuple[str, str]] = []
+    in_list = False
+    header = _rules()["list_header"]
+    for cat, text in units:
+        if cat != "content" and header.match(text):
+            in_list = True
+        elif in_list and cat in ("content", "bullet") and len(text) <= 150 and not _ends_sentence(text):
+            out.append(("related_link", text))
+            continue
+        elif cat == "content":
+            in_list = False
+        out.append((cat, text))
+    return out
 
 
 def _squash(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,14 @@ def test_process_writes_the_tables(tmp_path):
     assert "quarantine" in proc.stdout and "counts_reconcile" in proc.stdout
     for table in ("articles", "events", "event_mentions", "quarantine"):
         assert (tmp_path / "out" / "tables" / table / "part-00000.parquet").exists()
+
+
+def test_console_script_works_from_any_folder(tmp_path):
+    script = Path(sys.executable).parent / "pipeline"
+    if not script.exists():
+        pytest.skip("the project is not installed in this interpreter's environment (run make install)")
+    proc = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("pipeline ")
