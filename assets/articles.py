@@ -4,9 +4,10 @@ import dagster as dg
 
 from assets.checks import result, specs
 from assets.ingest import RAW
-from assets.metadata import counts_markdown, markdown_preview
+from assets.metadata import counts_markdown, markdown_preview, removed_markdown
 from assets.resources import PipelineConfig
 from pipeline import __version__, quality, run, storage
+from pipeline.clean import removed_summary
 
 CLEANED = "cleaned_articles"
 CHECKS = [
@@ -65,6 +66,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig
             "quarantined_while_cleaning": len(rejected),
             "boilerplate_chars": int(frame["boilerplate_chars"].sum() or 0),
             "languages": dg.MetadataValue.md(counts_markdown(frame, "language")),
+            "boilerplate_removed": dg.MetadataValue.md(removed_markdown(removed_summary(articles))),
             "preview": dg.MetadataValue.md(
                 markdown_preview(
                     frame, ["source_file", "publication_date", "title", "language", "n_sentences"]

@@ -56,3 +56,10 @@ def table_metadata(table: Table, frame: pl.DataFrame, path: Path, preview: list[
         "path": dg.MetadataValue.path(str(path)),
         "preview": dg.MetadataValue.md(markdown_preview(frame, preview)),
     }
+
+
+def removed_markdown(summary: dict[str, dict[str, int]]) -> str:
+    if not summary:
+        return "_nothing removed_"
+    rows = [f"| {cat} | {v['lines']} | {v['chars']} |" for cat, v in summary.items()]
+    return "\n".join(["| category | lines | characters |", "|---|---|---|", *rows])

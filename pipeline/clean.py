@@ -337,3 +337,14 @@ def clean_article(raw: RawArticle, settings: Settings) -> Article | Quarantined:
         boilerplate_chars=sum(len(line) for _, line in parts.removed),
         removed=parts.removed,
     )
+
+
+def removed_summary(articles: list[Article]) -> dict[str, dict[str, int]]:
+    """What cleaning removed, by category: lines and characters over all the articles."""
+    out: dict[str, dict[str, int]] = {}
+    for article in articles:
+        for category, line in article.removed:
+            entry = out.setdefault(category, {"lines": 0, "chars": 0})
+            entry["lines"] += 1
+            entry["chars"] += len(line)
+    return dict(sorted(out.items()))

@@ -73,3 +73,11 @@ def test_near_duplicate_pairs_only_confirmed_pairs():
     texts = ["alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho"] * 2
     texts.append("one two three four five six seven eight nine ten eleven twelve thirteen fourteen")
     assert near_duplicate_pairs(texts) == [(0, 1)]
+
+
+def test_built_corpus_of_republications(shared):
+    from evaluation.dedup import evaluate
+
+    report = evaluate(shared / "data" / "wikinews")
+    assert report["precision"] == 1.0  # no two different stories merged
+    assert report["recall"] >= 0.95
