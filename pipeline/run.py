@@ -189,10 +189,6 @@ def quarantine_frame(items: list[Quarantined]) -> pl.DataFrame:
     return pl.from_arrow(storage.to_arrow(QUARANTINE, rows))
 
 
-def quarantined_from_frame(frame: pl.DataFrame) -> list[Quarantined]:
-    return [Quarantined(**row) for row in frame.iter_rows(named=True)]
-
-
 def raw_frame(raw: list[RawArticle]) -> pl.DataFrame:
     return pl.DataFrame(
         [asdict(r) for r in raw],
