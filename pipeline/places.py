@@ -83,12 +83,6 @@ MAX_NAME_TOKENS = 7
 ALT_WEIGHT = 0.1
 
 #: Country aliases the libraries lack (merged with actors.json's, which may add more).
-_COUNTRY_ALIASES = {
-    "USA": ["U.S.", "US", "U.S.A.", "USA", "America", "United States", "United States of America"],
-    "GBR": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
-    "COD": ["DR Congo", "DRC", "Democratic Republic of Congo"],
-    "ARE": ["UAE", "U.A.E."],
-}
 #: Words inside a NER entity that may surround a place name without changing what it denotes
 #: ("Kharkiv Oblast", "Gaza Strip"); lower-case words ("eastern Ukraine") are always allowed.
 _GENERIC_WORDS = frozenset(
@@ -429,9 +423,8 @@ def _build() -> Gazetteer:
             infos[code] = info
     demonyms = set(actor_lexicon().demonyms)
     aliases: dict[str, list[str]] = defaultdict(list)
-    for table in (_COUNTRY_ALIASES, load_json("actors.json").get("country_aliases") or {}):
-        for code, al in table.items():
-            aliases[code].extend(al)
+    for code, al in (load_json("actors.json").get("country_aliases") or {}).items():
+        aliases[code].extend(al)
     country_keys: set[str] = set()
     country_entries: dict[str, _Entry] = {}
     for iso2, c in countries.items():
