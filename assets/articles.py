@@ -47,7 +47,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig
     staged = run.staged_articles_frame(articles)
     storage.write_staging(pipeline.output, "cleaned_articles", staged)
     storage.write_staging(pipeline.output, "clean_quarantine", run.quarantine_frame(rejected))
-    frame = run.articles_frame(articles)
+    frame = staged.drop("sentences")  # the articles table rows
     context.log.info(f"cleaned {frame.height} articles, quarantined {len(rejected)}")
     findings = [
         quality.rows_valid("articles", frame),
