@@ -213,7 +213,10 @@ def resolve(head: Token, ent: Span | None = None) -> Actor | None:
     lex = lexicon()
     country = _country_from_mods(phrase, exclude=ent)
     lemma = head.lemma_.lower()
-    sector = lex.generic.get(head.lower_) or lex.generic.get(lemma) or _sector_from_mods(phrase)
+    sector = lex.generic.get(head.lower_) or lex.generic.get(lemma)
+    if sector not in ("MIL", "REB"):  # "opposition supporters", "army officers", "party members"
+        sector = _compound_sector(head) or sector
+    sector = sector or _sector_from_mods(phrase)
     if sector and ent is None:
         name = f"{country_name(country)} {lemma}" if country else lemma
         return Actor(name, country, sector, "generic", text)
@@ -240,6 +243,17 @@ def _country_from_mods(phrase: Span, exclude: Span | None) -> str | None:
         code = country_of(tok.text)
         if code:
             return code
+    return None
+
+
+def _compound_sector(head: Token) -> str | None:
+    """Sector given by a generic noun modifying the head ("opposition supporters": OPP)."""
+    generic = lexicon().generic
+    for c in head.children:
+        if c.dep_ in ("compound", "amod") and c.i < head.i:
+            sector = generic.get(c.lower_) or generic.get(c.lemma_.lower())
+            if sector:
+                return sector
     return None
 
 

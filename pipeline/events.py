@@ -17,6 +17,7 @@ Mentions of the same event in the headline, dek, summary and body are then merge
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +25,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from pipeline import EXTRACTOR_VERSION
-from pipeline.actors import Actor, lookup, resolve
+from pipeline.actors import Actor, country_name, lookup, resolve
 from pipeline.clean import Article, Sentence
 from pipeline.ids import stable_id
 from pipeline.places import Place, find_places
@@ -46,6 +47,7 @@ LOCATIVE_PREPS = frozenset(_CUES["locative_preps"])
 QUANTIFIERS = frozenset(_CUES["quantifiers"])
 PLURAL_ANAPHORS = frozenset(_CUES["plural_anaphors"])
 PERSON_PRONOUNS = frozenset(_CUES["person_pronouns"])
+TARGET_OPTIONAL = frozenset(load_json("triggers.json")["target_optional"])
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class ArticleContext:
     article: Article
     persons: list[Actor] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
+    place_countries: Counter = field(default_factory=Counter)  # countries of the places read so far
 
     def remember(self, actor: Actor) -> None:
         if actor.country is None and actor.kind == "generic":
@@ -506,8 +509,11 @@ def _attachments(doc: Doc, spans: list[tuple[int, int, object]]) -> dict[int, ob
     return out
 
 
-def _inherited(tok: Token, attached: dict[int, object], triggers: set[int]) -> object | None:
-    """The expression attached to the trigger's clause, or to a clause it hangs off."""
+def _inherited(
+    tok: Token, attached: dict[int, object], triggers: set[int], through_speech: bool = True
+) -> object | None:
+    """The expression attached to the trigger's clause, or to a clause it hangs off; with
+    `through_speech` false, not from the reporting clause ("..., the minister in Warsaw said")."""
     if tok.i in attached:
         return attached[tok.i]
     # An event noun that is the object of a plain verb takes that verb's modifiers
@@ -517,6 +523,12 @@ def _inherited(tok: Token, attached: dict[int, object], triggers: set[int]) -> o
     cur = tok
     for _ in range(10):
         if cur.head == cur:
+            return None
+        if (
+            not through_speech
+            and cur.dep_ in ("ccomp", "parataxis")
+            and cur.head.lemma_.lower() in SPEECH_VERBS
+        ):
             return None
         cur = cur.head
         if cur.i in attached:
@@ -550,25 +562,24 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
             if t.type in ("DATE", "TIME", "DURATION") and t.start_date is not None
         ],
     )
-    places = [p for p in find_places(doc) if _is_event_place(doc, p)]
+    all_places = find_places(doc)
+    ctx.place_countries.update(p.country for p in all_places)
+    places = [p for p in all_places if _is_event_place(doc, p)]
     place_at = _attachments(doc, [(p.start, p.end, p) for p in places])
     mentions: list[Mention] = []
+    heads = {h.i for _, _, h in triggers}
     for trigger, spec, head in triggers:
-        if (
-            trigger.pos_ in ("NOUN", "PROPN")
-            and trigger.dep_ == "pobj"
-            and trigger.head.head.i in trigger_ids
-        ):
-            continue  # the content of another event ("opposition to supplies"), not an event itself
+        if _embedded(trigger, head, trigger_ids) or _negates_event(trigger, heads):
+            continue
         sources, targets = roles(trigger, head, spec, ctx)
         if not sources and not targets:
             continue
-        if not targets and spec.event_type not in ("PROTEST", "MOBILIZE", "RETREAT", "ASSAULT", "AID"):
+        if not targets and spec.event_type not in TARGET_OPTIONAL:
             continue
         status = status_of(trigger, head)
         claimant = claimant_of(trigger, ctx)
         time = _inherited(trigger, time_at, trigger_ids)
-        place = _inherited(trigger, place_at, trigger_ids)
+        place = _inherited(trigger, place_at, trigger_ids, through_speech=False)
         if (
             isinstance(time, TimeExpression)
             and status == "occurred"
@@ -577,6 +588,11 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
             status = "planned"
         mode = mode_of(trigger, spec)
         symmetric = spec.event_type in lexicon().symmetric
+        home = _home_country(place, all_places, ctx)
+        sources = [_localized(a, home) for a in sources]
+        targets = [_localized(a, home) for a in targets]
+        if spec.event_type in TARGET_OPTIONAL and sources and targets:
+            targets = [t for t in targets if not any(_same_actor(s, t) for s in sources)]
         for s in sources or [None]:
             for t in targets or [None]:
                 if s is not None and t is not None and _same_actor(s, t):
@@ -605,6 +621,55 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
                     )
                 )
     return mentions
+
+
+def _home_country(place: Place | None, places: list[Place], ctx: ArticleContext) -> str | None:
+    """Where an actor named only by a common noun ("police", "protesters") acts: the event's place,
+    else the first place in the sentence, else the article's most mentioned place country."""
+    if place is not None:
+        return place.country
+    if places:
+        return places[0].country
+    if ctx.place_countries:
+        return ctx.place_countries.most_common(1)[0][0]
+    return None
+
+
+def _localized(actor: Actor, home: str | None) -> Actor:
+    if actor.country is not None or actor.kind != "generic" or home is None:
+        return actor
+    return Actor(f"{country_name(home)} {actor.name}", home, actor.sector, actor.kind, actor.text)
+
+
+_CONTENT_DEPS = frozenset(
+    {"xcomp", "ccomp", "dobj", "pobj", "prep", "acl", "nsubjpass", "attr", "oprd", "pcomp"}
+)
+
+
+def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
+    """A trigger that is the content of another event in its clause is not an event of its own:
+    "agreed to cut tariffs", "urged them to speed up deliveries", "rejected the offer",
+    "opposition to missile supplies", "threatened to impose sanctions". Coordinated and
+    independent clauses ("attacked and killed") are events of their own."""
+    cur = head
+    for _ in range(4):
+        if cur.head == cur:
+            return False
+        dep, cur = cur.dep_, cur.head
+        if cur.i in trigger_ids and cur.i != trigger.i:
+            if cur.lemma_.lower() in NEGATING_GOVERNORS:
+                return False  # "denied attacking": the attack is the event, negated
+            return dep in _CONTENT_DEPS
+        if cur.pos_ in ("VERB", "AUX") and cur.lemma_.lower() not in lexicon().light_verbs:
+            return False
+    return False
+
+
+def _negates_event(trigger: Token, heads: set[int]) -> bool:
+    """ "Deny" and "fail" governing another event negate it rather than being events themselves."""
+    if trigger.lemma_.lower() not in NEGATING_GOVERNORS:
+        return False
+    return any(c.i in heads and c.dep_ in ("xcomp", "ccomp", "dobj", "pcomp") for c in trigger.children)
 
 
 def _is_event_place(doc: Doc, place: Place) -> bool:
