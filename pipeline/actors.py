@@ -213,7 +213,7 @@ def resolve(head: Token, ent: Span | None = None) -> Actor | None:
     lex = lexicon()
     country = _country_from_mods(phrase, exclude=ent)
     lemma = head.lemma_.lower()
-    sector = lex.generic.get(head.lower_) or lex.generic.get(lemma)
+    sector = lex.generic.get(head.lower_) or lex.generic.get(lemma) or lex.generic.get(lemma + "s")
     if sector not in ("MIL", "REB"):  # "opposition supporters", "army officers", "party members"
         sector = _compound_sector(head) or sector
     sector = sector or _sector_from_mods(phrase)

@@ -48,6 +48,7 @@ QUANTIFIERS = frozenset(_CUES["quantifiers"])
 PLURAL_ANAPHORS = frozenset(_CUES["plural_anaphors"])
 PERSON_PRONOUNS = frozenset(_CUES["person_pronouns"])
 TARGET_OPTIONAL = frozenset(load_json("triggers.json")["target_optional"])
+OF_IS_SOURCE = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})  # "the deployment of 1,000 soldiers"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Lexicon:
     nouns: dict[str, TriggerSpec]
     light_verbs: frozenset[str]
     phrasal: dict[str, str]
+    verb_objects: dict[tuple[str, str], TriggerSpec]  # (verb lemma, object word) -> spec
+    labour_cues: frozenset[str]
     mode_words: dict[str, frozenset[str]]
     symmetric: frozenset[str]
 
@@ -76,11 +79,19 @@ def lexicon() -> Lexicon:
             verbs.setdefault(lemma, TriggerSpec(event_type, mode))
         for lemma, mode in spec["nouns"].items():
             nouns.setdefault(lemma, TriggerSpec(event_type, mode))
+    verb_objects = {
+        (verb, obj): TriggerSpec(rule["type"], rule["mode"])
+        for rule in data["verb_objects"]
+        for verb in rule["verbs"]
+        for obj in rule["objects"]
+    }
     return Lexicon(
         verbs,
         nouns,
         frozenset(data["light_verbs"]),
         dict(data["phrasal"]),
+        verb_objects,
+        frozenset(data["labour_strike_cues"]),
         {k: frozenset(v) for k, v in data["mode_words"].items()},
         frozenset(data["symmetric"]),
     )
@@ -143,9 +154,24 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
             if particle and f"{lemma} {particle}" in lex.phrasal:
                 yield tok, TriggerSpec(lex.phrasal[f"{lemma} {particle}"], ""), tok
                 continue
+            objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            by_object = next(
+                (
+                    lex.verb_objects[(lemma, word)]
+                    for o in objects
+                    for word in (o.lemma_.lower(), o.lower_)
+                    if (lemma, word) in lex.verb_objects
+                ),
+                None,
+            )
+            if by_object:  # "sent troops", "restored relations", "recalled its ambassador"
+                yield tok, by_object, tok
+                continue
             if lemma in lex.light_verbs and any(_noun_trigger(c) for c in tok.children if c.dep_ == "dobj"):
                 continue  # the object noun carries the event
             spec = lex.verbs.get(lemma)
+            if spec and lemma == "strike" and _labour_strike(tok):
+                spec = TriggerSpec("PROTEST", "strike")
             if spec:
                 yield tok, spec, tok
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
@@ -162,7 +188,33 @@ def _noun_trigger(tok: Token) -> TriggerSpec | None:
     word = tok.lower_
     if tok.i > 0 and f"{tok.doc[tok.i - 1].lower_} {word}" in lex.nouns:
         return lex.nouns[f"{tok.doc[tok.i - 1].lower_} {word}"]
-    return lex.nouns.get(word) or lex.nouns.get(tok.lemma_.lower())
+    spec = lex.nouns.get(word) or lex.nouns.get(tok.lemma_.lower())
+    if spec is None:
+        return None
+    lemma = tok.lemma_.lower()
+    if lemma in ("call", "appeal") and any(
+        c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children
+    ):
+        return TriggerSpec("REQUEST", "")  # "a call for talks", "its call on X to ..."
+    if lemma == "strike" and _labour_strike(tok):
+        return TriggerSpec("PROTEST", "strike")
+    return spec
+
+
+def _labour_strike(tok: Token) -> bool:
+    """ "Strike" as a labour strike: a labour cue among its modifiers ("general strike", "24-hour
+    strike"), "on strike", or strikers who are workers or unions rather than armed actors."""
+    cues = lexicon().labour_cues
+    words = {t.lower_ for t in tok.subtree if t.i < tok.i} | {
+        t.lower_.rstrip("'s") for t in tok.subtree if t.i < tok.i
+    }
+    if words & cues or any("-hour" in w or "-day" in w for w in words):
+        return True
+    if tok.head.lower_ == "on":
+        return True
+    verb = tok if tok.pos_ == "VERB" else tok.head
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    return any({w for t in s.subtree for w in (t.lower_, t.lemma_.lower())} & cues for s in subj)
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,7 +364,10 @@ def roles(
         for o in objects:
             if o == trigger:
                 continue
-            targets += actors_at(o, ctx)
+            found = actors_at(o, ctx)
+            if not any(a.country for a in found):
+                found = _prep_targets(o, ctx, depth=0) or found  # "recalled its ambassador to X"
+            targets += found
         if not targets:
             targets += _prep_targets(trigger, ctx) if head != trigger else []
             targets += (
@@ -336,8 +391,16 @@ def roles(
         owners = _hyphen_pair(owners) or owners
         for o in owners:
             sources += actors_at(o, ctx, deep=False)
+        for prep in trigger.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("by", "of"):
+                continue
+            found = [a for g in prep.children if g.dep_ == "pobj" for a in actors_at(g, ctx)]
+            if prep.lower_ == "by" or spec.event_type in OF_IS_SOURCE:
+                sources = sources or found  # "the release of prisoners by X", "the deployment of troops"
+            else:
+                targets += found  # "the arrest of X", "the killing of three civilians"
         sources = _unique(sources)
-        targets = _prep_targets(trigger, ctx)
+        targets = _unique(targets + _prep_targets(trigger, ctx))
         if len(sources) >= 2 and not targets:
             return sources[:1], sources[1:]
         if not targets or not sources:
@@ -367,7 +430,9 @@ def roles(
     return _unique(sources), _unique(targets)
 
 
-def _prep_targets(tok: Token, ctx: ArticleContext) -> list[Actor]:
+def _prep_targets(tok: Token, ctx: ArticleContext, depth: int = 1) -> list[Actor]:
+    """Actors in the role prepositions of `tok` ("sanctions on X", "talks with X"), and with `depth`
+    in those of its prepositional objects ("spoke by telephone with X")."""
     for prep in tok.children:
         if prep.dep_ == "prep" and prep.lower_ in ROLE_PREPS:
             for pobj in prep.children:
@@ -375,6 +440,14 @@ def _prep_targets(tok: Token, ctx: ArticleContext) -> list[Actor]:
                     found = actors_at(pobj, ctx)
                     if found:
                         return found
+    if depth:
+        for prep in tok.children:
+            if prep.dep_ == "prep":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and not actors_at(pobj, ctx, deep=False):
+                        found = _prep_targets(pobj, ctx, depth - 1)
+                        if found:
+                            return found
     return []
 
 
