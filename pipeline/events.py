@@ -290,11 +290,15 @@ def _subject_of(verb: Token) -> tuple[list[Token], bool]:
     """Subject tokens of a verb, inherited through conjunction, control and adverbial clauses;
     the flag says whether the subject is the passive's patient."""
     seen = 0
+    own = True  # the subject found is the verb's own (or a conjunct's), not a controller's
     while verb is not None and seen < 6:
         seen += 1
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
         if subj:
-            return subj, subj[0].dep_ == "nsubjpass"
+            # "X is expected to meet Y": the passive subject of the governor is the agent of "meet"
+            return subj, own and subj[0].dep_ == "nsubjpass"
+        if verb.dep_ != "conj":
+            own = False
         if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl", "prep") or verb.dep_ == "pobj":
             if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
                 return [verb.head], False
@@ -647,8 +651,6 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
         sources, targets = roles(trigger, head, spec, ctx)
         if not sources and not targets:
             continue
-        if not targets and spec.event_type not in TARGET_OPTIONAL:
-            continue
         status = status_of(trigger, head)
         claimant = claimant_of(trigger, ctx)
         time = _inherited(trigger, time_at, trigger_ids)
@@ -664,6 +666,13 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
         home = _home_country(place, all_places, ctx)
         sources = [_localized(a, home) for a in sources]
         targets = [_localized(a, home) for a in targets]
+        if not any(t.country for t in targets):
+            found = _deep_target(trigger, head, sources)
+            if found is None and spec.event_type in TARGET_OPTIONAL:
+                found = _place_target(trigger, head, place, all_places)
+            targets = [found] if found else targets
+        if not targets and spec.event_type not in TARGET_OPTIONAL:
+            continue
         if spec.event_type in TARGET_OPTIONAL and sources and targets:
             targets = [t for t in targets if not any(_same_actor(s, t) for s in sources)]
         for s in sources or [None]:
@@ -694,6 +703,49 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
                     )
                 )
     return mentions
+
+
+_OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "prep", "attr", "oprd", "xcomp", "ccomp", "advcl", "acl"})
+
+
+def _argument_tokens(trigger: Token, head: Token) -> Iterator[Token]:
+    """Tokens in the trigger's complements (objects, prepositional phrases, clauses), in order,
+    without its subject or the reporting clause above it."""
+    seen: set[int] = set()
+    for tok in (head, trigger):
+        for child in tok.children:
+            if child.dep_ in _OBJECT_DEPS or (child.dep_ == "nsubjpass" and tok == trigger):
+                for t in child.subtree:
+                    if t.i not in seen:
+                        seen.add(t.i)
+                        yield t
+
+
+def _deep_target(trigger: Token, head: Token, sources: list[Actor]) -> Actor | None:
+    """A target named inside the event's complements when no argument is an actor itself:
+    "criticised Israel's settlement policy", "banned imports of Belarusian timber"."""
+    own = {a.country for a in sources}
+    for tok in _argument_tokens(trigger, head):
+        ent = _entity_of(tok)
+        if ent is None or ent.root != tok or ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"):
+            continue
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in THEME_OBJECT_VERBS:
+            continue  # "proposed Budapest as the site": the theme, not an addressee
+        actor = resolve(tok, ent)
+        if actor is not None and actor.country and actor.country not in own:
+            return actor
+    return None
+
+
+def _place_target(trigger: Token, head: Token, place: Place | None, places: list[Place]) -> Actor | None:
+    """For a material act with no named target, the country where it lands: "pulled out of the
+    Somali town of Baidoa", "struck a refinery in Russia's Volgograd region"."""
+    if place is None:
+        spans = [(t.idx, t.idx + len(t.text)) for t in _argument_tokens(trigger, head)]
+        place = next((p for p in places if any(a <= p.start < b for a, b in spans)), None)
+    if place is None:
+        return None
+    return Actor(place.name, place.country, None, "place", place.text)
 
 
 def _home_country(place: Place | None, places: list[Place], ctx: ArticleContext) -> str | None:
