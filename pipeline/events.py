@@ -712,7 +712,13 @@ def _argument_tokens(trigger: Token, head: Token) -> Iterator[Token]:
     """Tokens in the trigger's complements (objects, prepositional phrases, clauses), in order,
     without its subject or the reporting clause above it."""
     seen: set[int] = set()
-    for tok in (head, trigger):
+    heads = [head, trigger]
+    gov = trigger.head
+    while gov.pos_ not in ("VERB", "AUX") and gov.head != gov:
+        gov = gov.head
+    if gov != trigger and gov.lemma_.lower() in lexicon().light_verbs:
+        heads.append(gov)  # "sent $300 million in military assistance to Taiwan"
+    for tok in heads:
         for child in tok.children:
             if child.dep_ in _OBJECT_DEPS or (child.dep_ == "nsubjpass" and tok == trigger):
                 for t in child.subtree:
@@ -729,8 +735,12 @@ def _deep_target(trigger: Token, head: Token, sources: list[Actor]) -> Actor | N
         ent = _entity_of(tok)
         if ent is None or ent.root != tok or ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"):
             continue
-        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in THEME_OBJECT_VERBS:
-            continue  # "proposed Budapest as the site": the theme, not an addressee
+        if (
+            tok.dep_ == "dobj"
+            and tok.head.lemma_.lower() in THEME_OBJECT_VERBS
+            and not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.head.children)
+        ):
+            continue  # "proposed Budapest as the site": the theme ("provided X with aid" has a recipient)
         actor = resolve(tok, ent)
         if actor is not None and actor.country and actor.country not in own:
             return actor
