@@ -17,6 +17,7 @@ Mentions of the same event in the headline, dek, summary and body are then merge
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Lexicon:
     phrasal: dict[str, str]
     verb_objects: dict[tuple[str, str], TriggerSpec]  # (verb lemma, object word) -> spec
     labour_cues: frozenset[str]
+    ambiguous: frozenset[str]  # trigger words with more than one reading (several types, object rules)
     mode_words: dict[str, frozenset[str]]
     symmetric: frozenset[str]
 
@@ -85,6 +87,13 @@ def lexicon() -> Lexicon:
         for verb in rule["verbs"]
         for obj in rule["objects"]
     }
+    seen: dict[str, set[str]] = {}
+    for event_type, spec in data["types"].items():
+        for lemma in [*spec["verbs"], *spec["nouns"]]:
+            seen.setdefault(lemma, set()).add(event_type)
+    for verb, _ in verb_objects:
+        seen.setdefault(verb, set()).add("object")
+    ambiguous = frozenset(lemma for lemma, types in seen.items() if len(types) > 1)
     return Lexicon(
         verbs,
         nouns,
@@ -92,6 +101,7 @@ def lexicon() -> Lexicon:
         dict(data["phrasal"]),
         verb_objects,
         frozenset(data["labour_strike_cues"]),
+        ambiguous | {"strike", "call"},
         {k: frozenset(v) for k, v in data["mode_words"].items()},
         frozenset(data["symmetric"]),
     )
@@ -119,6 +129,7 @@ class Mention:
     trigger_text: str
     confidence: float
     symmetric: bool = False
+    features: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -679,7 +690,7 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
             for t in targets or [None]:
                 if s is not None and t is not None and _same_actor(s, t):
                     continue
-                conf = _confidence(trigger, s, t, status, time)
+                features = confidence_features(trigger, spec, s, t, status, sentence.section, len(triggers))
                 mentions.append(
                     Mention(
                         event_type=spec.event_type,
@@ -698,7 +709,8 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
                         trigger_start=sentence.start + trigger.idx,
                         trigger_end=sentence.start + trigger.idx + len(trigger.text),
                         trigger_text=trigger.text,
-                        confidence=conf,
+                        confidence=confidence_of(features),
+                        features=features,
                         symmetric=symmetric,
                     )
                 )
@@ -837,16 +849,56 @@ def _same_actor(a: Actor, b: Actor) -> bool:
     return a.country == b.country and a.country is not None and "country" in (a.kind, b.kind)
 
 
-def _confidence(
-    trigger: Token, source: Actor | None, target: Actor | None, status: str, time: object
-) -> float:
-    score = 0.35
-    score += 0.2 if source is not None and source.country else 0.0
-    score += 0.2 if target is not None and target.country else 0.0
-    score += 0.1 if trigger.pos_ == "VERB" else 0.05
-    score += 0.05 if time is not None else 0.0
-    score -= 0.1 if status in ("possible", "hypothetical") else 0.0
-    return round(min(0.95, max(0.05, score)), 3)
+CONFIDENCE_FEATURES = (
+    "verb_trigger",
+    "source_country",
+    "target_country",
+    "target_by_place",
+    "generic_source",
+    "not_occurred",
+    "headline",
+    "quoted",
+    "other_triggers",
+    "ambiguous_trigger",
+)
+
+
+def confidence_features(
+    trigger: Token,
+    spec: TriggerSpec,
+    source: Actor | None,
+    target: Actor | None,
+    status: str,
+    section: str,
+    n_triggers: int,
+) -> dict[str, float]:
+    """What the confidence of a mention is computed from (see `data/confidence.json`)."""
+    before = trigger.doc[: trigger.i].text
+    return {
+        "verb_trigger": float(trigger.pos_ == "VERB"),
+        "source_country": float(source is not None and source.country is not None),
+        "target_country": float(target is not None and target.country is not None),
+        "target_by_place": float(target is not None and target.kind == "place"),
+        "generic_source": float(source is not None and source.kind == "generic"),
+        "not_occurred": float(status != "occurred"),
+        "headline": float(section == "title"),
+        "quoted": float(before.count('"') % 2 == 1 or before.count("“") > before.count("”")),
+        "other_triggers": float(min(n_triggers - 1, 3)),
+        "ambiguous_trigger": float(trigger.lemma_.lower() in lexicon().ambiguous),
+    }
+
+
+@cache
+def _weights() -> tuple[float, dict[str, float]]:
+    data = load_json("confidence.json")
+    return data["intercept"], data["weights"]
+
+
+def confidence_of(features: dict[str, float]) -> float:
+    """Logistic score of the features with the fitted weights, in (0, 1)."""
+    intercept, weights = _weights()
+    z = intercept + sum(weights.get(k, 0.0) * v for k, v in features.items())
+    return round(1 / (1 + math.exp(-z)), 3)
 
 
 def extract_article(article: Article, docs: list[Doc]) -> list[Mention]:
