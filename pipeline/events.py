@@ -370,7 +370,7 @@ def roles(
                     sources += actors_at(o, ctx)
         object_deps = (
             ("dative", "iobj")
-            if trigger.lemma_.lower() in THEME_OBJECT_VERBS
+            if trigger.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE"
             else ("dobj", "dative", "iobj", "attr")
         )
         objects = [c for c in verb.children if c.dep_ in object_deps]
@@ -423,7 +423,9 @@ def roles(
             gov = trigger.head
             while gov.pos_ not in ("VERB", "AUX") and gov.head != gov:
                 gov = gov.head
-            if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in OCCUR_VERBS:
+            if gov.pos_ in ("VERB", "AUX") and (
+                gov.lemma_.lower() not in OCCUR_VERBS or trigger.dep_ not in ("nsubj", "nsubjpass")
+            ):  # "talks took place" has no actor in "take"; "workers went on strike" does
                 subj, _ = _subject_of(gov)
                 clause = [a for a in _unique(a for s in subj for a in actors_at(s, ctx)) if a not in sources]
                 if not sources:
@@ -799,7 +801,7 @@ def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
     "opposition to missile supplies", "threatened to impose sanctions". Coordinated and
     independent clauses ("attacked and killed") are events of their own."""
     cur = head
-    for _ in range(4):
+    for _ in range(6):
         if cur.head == cur:
             return False
         dep, cur = cur.dep_, cur.head
@@ -807,7 +809,11 @@ def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
             if cur.lemma_.lower() in NEGATING_GOVERNORS:
                 return False  # "denied attacking": the attack is the event, negated
             return dep in _CONTENT_DEPS
-        if cur.pos_ in ("VERB", "AUX") and cur.lemma_.lower() not in lexicon().light_verbs:
+        if (
+            cur.pos_ in ("VERB", "AUX")
+            and cur.lemma_.lower() not in lexicon().light_verbs
+            and cur.dep_ not in ("xcomp", "ccomp")  # "agreed to [cut tariffs]": still the content
+        ):
             return False
     return False
 

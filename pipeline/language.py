@@ -32,6 +32,29 @@ def detect_language(text: str) -> str:
     if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
         return UNDETERMINED
     values = _detector().compute_language_confidence_values(sample)
-    if not values or values[0].value < _MIN_CONFIDENCE:
+    if not values:
         return UNDETERMINED
-    return values[0].language.iso_code_639_1.name.lower()
+    top = values[0].language.iso_code_639_1.name.lower()
+    english = next((v.value for v in values[:3] if v.language.iso_code_639_1.name == "EN"), 0.0)
+    share = _english_share(sample)
+    if top != "en" and (share >= _MIN_ENGLISH_SHARE or (english >= 0.1 and share >= 0.1)):
+        # The low-accuracy models misread short English sentences ("Kenya sent 400 police
+        # officers to Haiti" as Tagalog); English function words settle it.
+        return "en"
+    if values[0].value < _MIN_CONFIDENCE:
+        return UNDETERMINED
+    return top
+
+
+# Frequent English function words that are not words of the languages lingua confuses with English
+# on short texts: a fifth of the words, or a tenth when lingua ranks English among its top three.
+_ENGLISH_WORDS = frozenset(
+    ["the", "of", "to", "and", "for", "with", "by", "its", "were", "has", "have", "had", "from", "that", "this", "after", "their", "his", "her", "it", "been", "will", "would", "said", "says", "against", "over", "into", "which", "who", "they"]
+)
+_MIN_ENGLISH_SHARE = 0.2
+
+
+def _english_share(text: str) -> float:
+    words = [w.strip(".,;:!?\"'()").lower() for w in text.split()]
+    words = [w for w in words if w]
+    return sum(w in _ENGLISH_WORDS for w in words) / len(words) if words else 0.0

@@ -115,3 +115,19 @@ def test_non_english_article_is_identified():
     )
     article = clean_article(raw(body, "Treffen in Berlin"), Settings())
     assert article.language == "de"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Kenya sent 400 police officers to Haiti last year.", "en"),  # lingua alone says Tagalog
+        ("Ghana criticised Togo's handling of the border dispute.", "en"),  # lingua alone says Swedish
+        ("Le président a rencontré le ministre à Paris mardi.", "fr"),
+        ("Regeringen i Stockholm meddelade på tisdagen att den skickar trupper till Lettland.", "sv"),
+        ("Ang pangulo ay nakipagpulong sa mga lider ng oposisyon noong Lunes.", "tl"),
+    ],
+)
+def test_short_sentences_get_their_language(text, code):
+    from pipeline.language import detect_language
+
+    assert detect_language(text) == code

@@ -105,3 +105,61 @@ def test_non_english_and_duplicates_are_not_extracted():
     article = clean_article(raw, Settings())
     assert article.language == "de"
     assert extract([article]) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # generic actors take the country of the place they act in
+        (
+            "Police detained 25 opposition supporters in Lusaka on Monday.",
+            ("COERCE", "ZMB", "ZMB", "occurred"),
+        ),
+        # the verb's object decides the type
+        ("Peru recalled its ambassador to Mexico on Tuesday.", ("SANCTION", "PER", "MEX", "occurred")),
+        ("Kenya sent 400 police officers to Haiti last year.", ("MOBILIZE", "KEN", "HTI", "occurred")),
+        # the agent of "is expected to" / "is scheduled to" is the governor's subject, not a target
+        (
+            "Chile's foreign minister is scheduled to meet Bolivia's president in La Paz next week.",
+            ("CONSULT", "CHL", "BOL", "planned"),
+        ),
+        # a material act with no named target lands on the country of its place
+        (
+            "Sudanese troops pulled out of the Chadian town of Adre on Sunday.",
+            ("RETREAT", "SDN", "TCD", "occurred"),
+        ),
+        # a target named inside the complement
+        ("Ghana criticised Togo's handling of the border dispute.", ("ACCUSE", "GHA", "TGO", "occurred")),
+        # "denied attacking": the attack, negated
+        ("Rwandan troops denied attacking Burundian villages.", ("ASSAULT", "RWA", "BDI", "negated")),
+    ],
+)
+def test_general_patterns(sentence, expected):
+    assert expected in dyads(events_of(sentence))
+
+
+def test_content_of_another_event_is_not_an_event():
+    found = dyads(events_of("Vietnam agreed to cut tariffs on Thai rice imports."))
+    assert {t for t, *_ in found} == {"AGREE"}
+    found = dyads(events_of("Ecuador urged Colombia to suspend its air strikes near the border."))
+    assert {t for t, *_ in found} == {"REQUEST"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type"),
+    [
+        ("Teachers in Nairobi began a nationwide strike on Monday.", "PROTEST"),
+        ("Rail workers in France went on strike over pensions.", "PROTEST"),
+        ("An Israeli air strike hit a building in southern Lebanon.", "ASSAULT"),
+    ],
+)
+def test_strike_is_read_by_its_modifiers(sentence, event_type):
+    assert event_type in {e["event_type"] for e in events_of(sentence)}
+
+
+def test_confidence_is_a_probability_and_ranks_complete_dyads_higher():
+    full = events_of("Russian troops attacked Ukrainian positions near Kharkiv.")
+    bare = events_of("Troops attacked positions overnight.")
+    assert all(0 <= e["confidence"] <= 1 for e in full + bare)
+    if bare:
+        assert max(e["confidence"] for e in full) > max(e["confidence"] for e in bare)
