@@ -49,7 +49,39 @@ def detect_language(text: str) -> str:
 # Frequent English function words that are not words of the languages lingua confuses with English
 # on short texts: a fifth of the words, or a tenth when lingua ranks English among its top three.
 _ENGLISH_WORDS = frozenset(
-    ["the", "of", "to", "and", "for", "with", "by", "its", "were", "has", "have", "had", "from", "that", "this", "after", "their", "his", "her", "it", "been", "will", "would", "said", "says", "against", "over", "into", "which", "who", "they"]
+    [
+        "the",
+        "of",
+        "to",
+        "and",
+        "for",
+        "with",
+        "by",
+        "its",
+        "were",
+        "has",
+        "have",
+        "had",
+        "from",
+        "that",
+        "this",
+        "after",
+        "their",
+        "his",
+        "her",
+        "it",
+        "been",
+        "will",
+        "would",
+        "said",
+        "says",
+        "against",
+        "over",
+        "into",
+        "which",
+        "who",
+        "they",
+    ]
 )
 _MIN_ENGLISH_SHARE = 0.2
 
