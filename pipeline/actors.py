@@ -103,11 +103,19 @@ def lexicon() -> Lexicon:
         for n in {c.name, display, getattr(c, "official_name", c.name), _clean_name(c.name)}:
             add(n, entry)
             pycountry_names.add(n)
-    infos = [ci.info() for ci in all_countries()]
-    for info in infos:
+    # countryinfo lists territories and old names beside their states (Wales, Burma, British
+    # Indian Ocean Territory, Martinique...): a country's display name comes from its entry named
+    # as in pycountry, else its most populous one ("Russia"), and a form
+    # that several entries share ("Indian", "French", "Congolese") goes to the most populous one.
+    infos = sorted(
+        (ci.info() for ci in all_countries()), key=lambda i: -(i.get("population") or 0)
+    )
+    named: set[str] = set()
+    for info in sorted(infos, key=lambda i: i.get("name") not in pycountry_names):
         code = (info.get("ISO") or {}).get("alpha3")
-        if code in ISO3_CODES and info.get("name") and str(info["name"]).isascii():
+        if code in ISO3_CODES and code not in named and info.get("name") and str(info["name"]).isascii():
             country_names[code] = info["name"]
+            named.add(code)
     for code, forms in data["country_demonyms"].items():
         entry = _Entry(country_names.get(code, code), code, "GOV", "country")
         for form in forms:

@@ -633,8 +633,11 @@ def _inherited(
 # Sentence and article
 
 
-def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list[Mention]:
-    """All event mentions in one parsed sentence (doc offsets are sentence-relative)."""
+def sentence_mentions(
+    doc: Doc, sentence: Sentence, ctx: ArticleContext, trace: list[tuple[str, str, str]] | None = None
+) -> list[Mention]:
+    """All event mentions in one parsed sentence (doc offsets are sentence-relative). With `trace`,
+    (trigger, type, outcome) is appended for every trigger, to explain what was kept or dropped."""
     article = ctx.article
     sent = doc[:]
     for ent in doc.ents:
@@ -659,10 +662,13 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
     mentions: list[Mention] = []
     heads = {h.i for _, _, h in triggers}
     for trigger, spec, head in triggers:
+        note = _noter(trace, trigger, spec)
         if _embedded(trigger, head, trigger_ids) or _negates_event(trigger, heads):
+            note("embedded")
             continue
         sources, targets = roles(trigger, head, spec, ctx)
         if not sources and not targets:
+            note("no actors")
             continue
         status = status_of(trigger, head)
         claimant = claimant_of(trigger, ctx)
@@ -684,8 +690,10 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
             if found is None and spec.event_type in TARGET_OPTIONAL:
                 found = _place_target(trigger, head, place, all_places)
             targets = [found] if found else targets
-        if not targets and spec.event_type not in TARGET_OPTIONAL:
+        if not targets and spec.event_type not in TARGET_OPTIONAL and not _reported_alone(trigger, head, sources):
+            note(f"no target (source {', '.join(str(a.country) for a in sources)})")
             continue
+        note("kept")
         if spec.event_type in TARGET_OPTIONAL and sources and targets:
             targets = [t for t in targets if not any(_same_actor(s, t) for s in sources)]
         for s in sources or [None]:
@@ -717,6 +725,45 @@ def sentence_mentions(doc: Doc, sentence: Sentence, ctx: ArticleContext) -> list
                     )
                 )
     return mentions
+
+
+def _main_predicate(tok: Token) -> bool:
+    """The sentence's main predicate: its root, what a root speech verb reports ("X said Y
+    [did]"), a conjunct of either, or a verb the root controls ("is expected to demand")."""
+    for _ in range(4):
+        if tok.dep_ == "ROOT":
+            return True
+        if tok.dep_ == "conj" or (tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS):
+            tok = tok.head
+        elif (
+            tok.dep_ == "xcomp"
+            and tok.head.pos_ in ("VERB", "AUX")
+            and tok.head.lemma_.lower() not in SPEECH_VERBS
+        ):
+            tok = tok.head
+        else:
+            return False
+    return False
+
+
+def _reported_alone(trigger: Token, head: Token, sources: list[Actor]) -> bool:
+    """A verbal event with a known source but no named target is kept when it is what the
+    sentence reports ("North Korea threatened to take action", "Taiwan might seek observer
+    status"); a target-less verb in a side clause is left out."""
+    return (
+        trigger.pos_ == "VERB"
+        and head == trigger
+        and any(a.country for a in sources)
+        and _main_predicate(trigger)
+    )
+
+
+def _noter(trace: list | None, trigger: Token, spec: TriggerSpec):
+    def note(outcome: str) -> None:
+        if trace is not None:
+            trace.append((trigger.text, spec.event_type, outcome))
+
+    return note
 
 
 _OBJECT_DEPS = frozenset({"dobj", "dative", "iobj", "prep", "attr", "oprd", "xcomp", "ccomp", "advcl", "acl"})
