@@ -205,7 +205,7 @@ def score_sentences(items: list[dict], pred: Prediction) -> dict:
     hits, n_rows, right_rows = 0, 0, 0
     counts = Counter()
     scored: list[tuple[float, bool]] = []
-    misses, wrong = [], []
+    misses, wrong, wrong_actors = [], [], []
     by_tag = defaultdict(lambda: [0, 0])
     for g in items:
         rows = pred.rows.get(g["id"], [])
@@ -238,6 +238,8 @@ def score_sentences(items: list[dict], pred: Prediction) -> dict:
                 counts[key + "_n"] += 1
                 counts[key] += ok
         counts["countries"] += src and tgt
+        if not (src and tgt):
+            wrong_actors.append((g, e))
         counts["status"] += e.get("status") == g.get("status")
         if g.get("mode"):
             counts["mode_n"] += 1
@@ -256,6 +258,7 @@ def score_sentences(items: list[dict], pred: Prediction) -> dict:
         "scored": scored,
         "misses": misses,
         "wrong": wrong,
+        "wrong_actors": wrong_actors,
     }
 
 
@@ -289,6 +292,12 @@ def print_sentences(name: str, s: dict, pred: Prediction, errors: int) -> None:
         print(f"  -- events of another type (first {errors}) --")
         for g, e in s["wrong"][:errors]:
             print(f"    [{g['id']} {g['type']}] got {e['event_type']} on {e['trigger_text']!r}: {g['text']}")
+        print(f"  -- type hits with an actor country wrong (first {errors}) --")
+        for g, e in s["wrong_actors"][:errors]:
+            print(
+                f"    [{g['id']} {g['type']}] gold {g.get('source')} -> {g.get('target')}, got "
+                f"{e['source_country']} ({e['source_text']}) -> {e['target_country']} ({e['target_text']}): {g['text']}"
+            )
 
 
 # --------------------------------------------------------------------------------------------

@@ -178,8 +178,10 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
             if by_object:  # "sent troops", "restored relations", "recalled its ambassador"
                 yield tok, by_object, tok
                 continue
-            if lemma in lex.light_verbs and any(_noun_trigger(c) for c in tok.children if c.dep_ == "dobj"):
-                continue  # the object noun carries the event
+            if lemma in lex.light_verbs and any(
+                _noun_trigger(c) for c in tok.children if c.dep_ in ("dobj", "nsubjpass")
+            ):
+                continue  # the object noun carries the event ("held talks", "sanctions were imposed")
             spec = lex.verbs.get(lemma)
             if spec and lemma == "strike" and _labour_strike(tok):
                 spec = TriggerSpec("PROTEST", "strike")
@@ -188,7 +190,8 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
             spec = _noun_trigger(tok)
             if spec:
-                head = tok.head if tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs else tok
+                light = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.light_verbs
+                head = tok.head if light else tok
                 yield tok, spec, head
 
 
@@ -269,13 +272,21 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
     coordinated = any(t.dep_ in ("cc", "conj") for t in modifiers)
     ents = [e for e in tok.doc.ents if e.start >= tok.left_edge.i and e.end <= tok.i + 1]
     if coordinated and len(ents) >= 2:
+        # "Indian and French warships": one actor per country, with the head's sector
+        head = resolve(tok, None) if _entity_of(tok) is None else None
         for e in ents:
             actor = resolve(e.root, e)
             if actor and actor.country:
+                if head is not None and head.kind == "generic":
+                    actor = _composed(head, actor.country, tok.doc[tok.left_edge.i : tok.i + 1].text)
                 found.append(actor)
     else:
         actor = resolve(tok, _entity_of(tok))
-        if actor:
+        if actor and actor.kind == "generic" and actor.country is None:
+            # "delegations from Afghanistan", "the armies of Mongolia and Kazakhstan"
+            owners = [a for a in _of_actors(tok, ctx) if a.country]
+            found += [_composed(actor, a.country, actor.text) for a in owners]
+        if actor and not found:
             found.append(actor)
         elif deep:
             for e in ents:
@@ -283,10 +294,32 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
                 if a and a.country:
                     found.append(a)
                     break
+            else:  # "the government's offer": the possessor of a non-actor head
+                for c in tok.children:
+                    if c.dep_ == "poss" and _entity_of(c) is None:
+                        found += actors_at(c, ctx, deep=False)
     for conj in tok.conjuncts:
         if conj.i > tok.i:
             found += actors_at(conj, ctx, deep=False)
     return _unique(found)
+
+
+def _composed(generic: Actor, country: str, text: str) -> Actor:
+    """A generic actor placed in a country ("the armies of Mongolia" -> Mongolia army)."""
+    base = generic.name.split()[-1]
+    return Actor(f"{country_name(country)} {base}", country, generic.sector, "generic", text)
+
+
+def _of_actors(tok: Token, ctx: ArticleContext) -> list[Actor]:
+    """Actors named by the "of"/"from" complement of a generic noun."""
+    return [
+        a
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in ("of", "from")
+        for g in c.children
+        if g.dep_ == "pobj"
+        for a in actors_at(g, ctx, deep=False)
+    ]
 
 
 def _unique(actors: Iterable[Actor]) -> list[Actor]:
@@ -298,19 +331,22 @@ def _unique(actors: Iterable[Actor]) -> list[Actor]:
 
 
 def _subject_of(verb: Token) -> tuple[list[Token], bool]:
-    """Subject tokens of a verb, inherited through conjunction, control and adverbial clauses;
-    the flag says whether the subject is the passive's patient."""
+    """Subject tokens of a verb, inherited through conjunction, control, raising adjectives
+    ("is likely to accuse") and adverbial clauses; the flag says whether the subject is the
+    passive's patient (its own passive subject, or a controller's subject when the verb itself is
+    passive: "two journalists are to be deported by Latvia")."""
     seen = 0
     own = True  # the subject found is the verb's own (or a conjunct's), not a controller's
+    passive_verb = any(c.dep_ == "auxpass" for c in verb.children)
     while verb is not None and seen < 6:
         seen += 1
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
         if subj:
             # "X is expected to meet Y": the passive subject of the governor is the agent of "meet"
-            return subj, own and subj[0].dep_ == "nsubjpass"
+            return subj, (subj[0].dep_ == "nsubjpass") if own else passive_verb
         if verb.dep_ != "conj":
             own = False
-        if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl", "prep") or verb.dep_ == "pobj":
+        if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl", "prep", "pobj", "acomp", "advmod", "oprd"):
             if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
                 return [verb.head], False
             verb = verb.head
@@ -348,103 +384,134 @@ def roles(
     trigger: Token, head: Token, spec: TriggerSpec, ctx: ArticleContext
 ) -> tuple[list[Actor], list[Actor]]:
     """(sources, targets) of a trigger from the dependency parse."""
+    if trigger.pos_ == "VERB":
+        sources, targets = _clause_roles(trigger, trigger, spec, ctx)
+    else:
+        sources, targets = _noun_roles(trigger, spec, ctx)
+        if head != trigger:  # "held talks", "sanctions were imposed on X by Y"
+            clause_sources, clause_targets = _clause_roles(head, trigger, spec, ctx)
+            sources = sources or clause_sources
+            targets = targets or [t for t in clause_targets if t not in sources]
+        elif not sources or not targets:
+            sources, targets = _governor_roles(trigger, spec, ctx, sources, targets)
+    if len(sources) >= 2 and not targets and spec.event_type in lexicon().symmetric:
+        sources, targets = sources[:1], sources[1:]  # "Russia and Ukraine agreed", "both met"
+    return _unique(sources), _unique(targets)
+
+
+def _clause_roles(
+    verb: Token, trigger: Token, spec: TriggerSpec, ctx: ArticleContext
+) -> tuple[list[Actor], list[Actor]]:
+    """Roles given by a verb's clause: subject (or passive agent) and objects or role
+    prepositions; `trigger` is the verb itself or the event noun a light verb governs."""
     sources: list[Actor] = []
     targets: list[Actor] = []
-    if trigger.pos_ == "VERB" or head != trigger:
-        verb = head
-        subj, passive = _subject_of(verb)
-        agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        if passive:
-            for s in subj:
+    subj, passive = _subject_of(verb)
+    agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if passive:
+        for s in subj:
+            if s != trigger:
                 targets += actors_at(s, ctx)
-            for a in agent:
-                sources += actors_at(a, ctx)
-        else:
-            for s in subj:
-                sources += actors_at(s, ctx)
-            if not sources and verb.i > 0 and verb.doc[verb.i - 1].lower_ in PLURAL_ANAPHORS:
-                sources += actors_at(verb.doc[verb.i - 1], ctx)  # "... and both agreed"
-            if not sources and verb.dep_ in ("pcomp", "acl") and verb.head.pos_ in ("NOUN", "ADP"):
-                owner = verb.head if verb.head.pos_ == "NOUN" else verb.head.head
-                for o in _noun_owner(owner):
-                    sources += actors_at(o, ctx)
-        object_deps = (
-            ("dative", "iobj")
-            if trigger.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE"
-            else ("dobj", "dative", "iobj", "attr")
-        )
-        objects = [c for c in verb.children if c.dep_ in object_deps]
-        if head != trigger:
-            objects = [c for c in trigger.children if c.dep_ in ("dobj",)]
-        for o in objects:
-            if o == trigger:
-                continue
-            found = actors_at(o, ctx)
-            if not any(a.country for a in found):
-                found = _prep_targets(o, ctx, depth=0) or found  # "recalled its ambassador to X"
-            targets += found
-        if not targets:
-            targets += _prep_targets(trigger, ctx) if head != trigger else []
-            targets += (
-                [] if targets else _prep_targets(verb, ctx)
-            )  # "sent aid to X", "imposed sanctions on X"
-        if len(sources) >= 2 and not targets and spec.event_type in lexicon().symmetric:
-            sources, targets = sources[:1], sources[1:]  # "Russia and Ukraine agreed", "both met"
+        for a in agent:
+            sources += actors_at(a, ctx)
     else:
-        between = [
-            g
-            for c in trigger.children
-            if c.dep_ == "prep" and c.lower_ in ("between", "among")
-            for g in c.children
-            if g.dep_ == "pobj"
-        ]
-        if between:
-            parties = _unique(a for b in between for a in actors_at(b, ctx))
-            if len(parties) >= 2:
-                return parties[:1], parties[1:]
-        owners = _noun_owner(trigger)
-        owners = _hyphen_pair(owners) or owners
-        for o in owners:
-            sources += actors_at(o, ctx, deep=False)
-        for prep in trigger.children:
-            if prep.dep_ != "prep" or prep.lower_ not in ("by", "of"):
-                continue
-            found = [a for g in prep.children if g.dep_ == "pobj" for a in actors_at(g, ctx)]
-            if prep.lower_ == "by" or spec.event_type in OF_IS_SOURCE:
-                sources = sources or found  # "the release of prisoners by X", "the deployment of troops"
-            else:
-                targets += found  # "the arrest of X", "the killing of three civilians"
-        sources = _unique(sources)
-        targets = _unique(targets + _prep_targets(trigger, ctx))
-        if len(sources) >= 2 and not targets:
-            return sources[:1], sources[1:]
-        if not targets or not sources:
-            # "Trump softens stance ahead of Zelenskiy talks": the clause's subject is a party.
-            gov = trigger.head
-            while gov.pos_ not in ("VERB", "AUX") and gov.head != gov:
-                gov = gov.head
-            if gov.pos_ in ("VERB", "AUX") and (
-                gov.lemma_.lower() not in OCCUR_VERBS or trigger.dep_ not in ("nsubj", "nsubjpass")
-            ):  # "talks took place" has no actor in "take"; "workers went on strike" does
-                subj, _ = _subject_of(gov)
-                clause = [a for a in _unique(a for s in subj for a in actors_at(s, ctx)) if a not in sources]
-                if not sources:
-                    sources, clause = clause, []
-                if clause and not targets:
-                    sources, targets = clause, sources
-        if not sources and not targets and spec.event_type in lexicon().symmetric:
-            # "a phone call on October 16, where Trump proposed ... endorsed by Putin": a nominal
-            # event with no parties of its own takes the two actors the sentence has acting.
-            parties = _unique(
-                a
-                for tok in trigger.sent
-                if tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
-                for a in actors_at(tok, ctx, deep=False)
-                if a.kind == "person"
-            )
-            if len(parties) == 2:
-                sources, targets = parties[:1], parties[1:]
-    return _unique(sources), _unique(targets)
+        for s in subj:
+            sources += actors_at(s, ctx)
+        if not sources and verb.i > 0 and verb.doc[verb.i - 1].lower_ in PLURAL_ANAPHORS:
+            sources += actors_at(verb.doc[verb.i - 1], ctx)  # "... and both agreed"
+        if not sources and verb.dep_ in ("pcomp", "acl") and verb.head.pos_ in ("NOUN", "ADP"):
+            owner = verb.head if verb.head.pos_ == "NOUN" else verb.head.head
+            for o in _noun_owner(owner):
+                sources += actors_at(o, ctx)
+    if verb != trigger:
+        objects = [c for c in trigger.children if c.dep_ == "dobj"]
+        objects += [c for c in verb.children if c.dep_ in ("dative", "iobj")]  # "gave Kyiv aid"
+    elif trigger.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE":
+        objects = [c for c in verb.children if c.dep_ in ("dative", "iobj")]
+    else:
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj", "attr")]
+    for o in objects:
+        if o == trigger:
+            continue
+        found = actors_at(o, ctx)
+        if not any(a.country for a in found):
+            found = _prep_targets(o, ctx, depth=0) or found  # "recalled its ambassador to X"
+        targets += found
+    if not targets:
+        targets += _prep_targets(trigger, ctx) if verb != trigger else []
+        targets += [] if targets else _prep_targets(verb, ctx)  # "sent aid to X", "imposed sanctions on X"
+    return sources, targets
+
+
+def _noun_roles(trigger: Token, spec: TriggerSpec, ctx: ArticleContext) -> tuple[list[Actor], list[Actor]]:
+    """Roles named inside an event noun's own phrase: "talks between X and Y", "X's meeting with
+    Y", "the release of prisoners by X", "sanctions on X"."""
+    between = [
+        g
+        for c in trigger.children
+        if c.dep_ == "prep" and c.lower_ in ("between", "among")
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    if between:
+        parties = _unique(a for b in between for a in actors_at(b, ctx))
+        if len(parties) >= 2:
+            return parties[:1], parties[1:]
+    sources: list[Actor] = []
+    targets: list[Actor] = []
+    owners = _noun_owner(trigger)
+    owners = _hyphen_pair(owners) or owners
+    for o in owners:
+        sources += actors_at(o, ctx, deep=False)
+    for prep in trigger.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("by", "of"):
+            continue
+        found = [a for g in prep.children if g.dep_ == "pobj" for a in actors_at(g, ctx)]
+        if prep.lower_ == "by" or spec.event_type in OF_IS_SOURCE:
+            sources = sources or found  # "the release of prisoners by X", "the deployment of troops"
+        else:
+            targets += found  # "the arrest of X", "the killing of three civilians"
+    sources = _unique(sources)
+    targets = _unique(targets + _prep_targets(trigger, ctx))
+    if len(sources) >= 2 and not targets:
+        return sources[:1], sources[1:]
+    return sources, targets
+
+
+def _governor_roles(
+    trigger: Token, spec: TriggerSpec, ctx: ArticleContext, sources: list[Actor], targets: list[Actor]
+) -> tuple[list[Actor], list[Actor]]:
+    """Parties an event noun takes from the clause it sits in: "Trump softens stance ahead of
+    Zelenskiy talks" (the subject is a party), "a rally was held by thousands" (the agent)."""
+    gov = trigger.head
+    while gov.pos_ not in ("VERB", "AUX") and gov.head != gov:
+        gov = gov.head
+    if gov.pos_ in ("VERB", "AUX") and (
+        gov.lemma_.lower() not in OCCUR_VERBS or trigger.dep_ not in ("nsubj", "nsubjpass")
+    ):  # "talks took place" has no actor in "take"; "workers went on strike" does
+        if trigger.dep_ == "nsubjpass" and trigger.head == gov:
+            subj = [g for c in gov.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            targets = targets or [a for a in _prep_targets(gov, ctx) if a not in sources]
+        else:
+            subj, _ = _subject_of(gov)
+        clause = [a for a in _unique(a for s in subj for a in actors_at(s, ctx)) if a not in sources]
+        if not sources:
+            sources, clause = clause, []
+        if clause and not targets:
+            sources, targets = clause, sources
+    if not sources and not targets and spec.event_type in lexicon().symmetric:
+        # "a phone call on October 16, where Trump proposed ... endorsed by Putin": a nominal
+        # event with no parties of its own takes the two actors the sentence has acting.
+        parties = _unique(
+            a
+            for tok in trigger.sent
+            if tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
+            for a in actors_at(tok, ctx, deep=False)
+            if a.kind == "person"
+        )
+        if len(parties) == 2:
+            sources, targets = parties[:1], parties[1:]
+    return sources, targets
 
 
 def _prep_targets(tok: Token, ctx: ArticleContext, depth: int = 1) -> list[Actor]:
@@ -690,6 +757,7 @@ def sentence_mentions(
             if found is None and spec.event_type in TARGET_OPTIONAL:
                 found = _place_target(trigger, head, place, all_places)
             targets = [found] if found else targets
+        sources, targets = _localized_by_party(sources, targets)
         if not targets and spec.event_type not in TARGET_OPTIONAL and not _reported_alone(trigger, head, sources):
             note(f"no target (source {', '.join(str(a.country) for a in sources)})")
             continue
@@ -835,6 +903,17 @@ def _localized(actor: Actor, home: str | None) -> Actor:
     if actor.country is not None or actor.kind != "generic" or home is None:
         return actor
     return Actor(f"{country_name(home)} {actor.name}", home, actor.sector, actor.kind, actor.text)
+
+
+def _localized_by_party(sources: list[Actor], targets: list[Actor]) -> tuple[list[Actor], list[Actor]]:
+    """With no place to go by, a generic actor is taken to belong to the other party's country:
+    "Colombia's ELN rebels turned down the government's offer" (the Colombian government)."""
+
+    def home(actors: list[Actor]) -> str | None:
+        return next((a.country for a in actors if a.country and a.kind != "generic"), None)
+
+    src_home, tgt_home = home(sources), home(targets)
+    return [_localized(a, tgt_home) for a in sources], [_localized(a, src_home) for a in targets]
 
 
 _CONTENT_DEPS = frozenset(
