@@ -12,6 +12,7 @@ UNDETERMINED = "und"
 _SAMPLE_CHARS = 3000
 _MIN_LETTERS = 20
 _MIN_CONFIDENCE = 0.5
+_SHORT_WORDS = 30  # below this, the low-accuracy models are unreliable (lingua's own advice)
 
 
 @cache
@@ -43,7 +44,20 @@ def detect_language(text: str) -> str:
         return "en"
     if values[0].value < _MIN_CONFIDENCE:
         return UNDETERMINED
+    if top != "en" and len(sample.split()) <= _SHORT_WORDS and not _confirmed(sample, top):
+        return UNDETERMINED
     return top
+
+
+def _confirmed(text: str, code: str) -> bool:
+    """On a short text (a headline, one sentence) names sway the models ("Botswana, Namibia team
+    up" reads as Tagalog, "Kuwait lifts freeze on visas" as Tagalog): the language is only
+    taken when the text's common words alone say the same with high confidence."""
+    common = " ".join(w for w in text.split() if w[:1].isalpha() and not w[:1].isupper())
+    if sum(ch.isalpha() for ch in common) < _MIN_LETTERS:
+        return False
+    values = _detector().compute_language_confidence_values(common)
+    return bool(values) and values[0].language.iso_code_639_1.name.lower() == code and values[0].value >= 0.9
 
 
 # Frequent English function words that are not words of the languages lingua confuses with English
