@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline import EXTRACTOR_VERSION
 from pipeline.actors import Actor, country_name, lookup, resolve
+from pipeline.actors import lexicon as actor_lexicon
 from pipeline.clean import Article, Sentence
 from pipeline.ids import stable_id
 from pipeline.places import Place, find_places
@@ -160,17 +161,24 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
     lex = lexicon()
     for tok in sent:
         lemma = tok.lemma_.lower()
-        if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
-            particle = next((c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")), None)
-            if particle and f"{lemma} {particle}" in lex.phrasal:
-                yield tok, TriggerSpec(lex.phrasal[f"{lemma} {particle}"], ""), tok
+        if _verbal(tok):
+            phrasal = next(
+                (
+                    lex.phrasal[f"{lemma} {c.lower_}"]
+                    for c in tok.children
+                    if c.dep_ in ("prt", "prep", "advmod") and f"{lemma} {c.lower_}" in lex.phrasal
+                ),
+                None,
+            )  # "pulled out", "pull border guards back", "walked out of the talks"
+            if phrasal:
+                yield tok, TriggerSpec(phrasal, ""), tok
                 continue
             objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
             by_object = next(
                 (
                     lex.verb_objects[(lemma, word)]
                     for o in objects
-                    for word in (o.lemma_.lower(), o.lower_)
+                    for word in _object_words(o)
                     if (lemma, word) in lex.verb_objects
                 ),
                 None,
@@ -193,6 +201,40 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
                 light = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.light_verbs
                 head = tok.head if light else tok
                 yield tok, spec, head
+
+
+def _object_words(obj: Token) -> Iterator[str]:
+    """The words of an object that can decide a verb's event: its head and the nouns compounded
+    with it ("sent an aircraft carrier group": carrier)."""
+    yield obj.lemma_.lower()
+    yield obj.lower_
+    for c in obj.children:
+        if c.dep_ == "compound" and c.i < obj.i:
+            yield c.lemma_.lower()
+            yield c.lower_
+
+
+def _verbal(tok: Token) -> bool:
+    """A verb that can carry an event: a verb in its own clause, or the verb of a headline the
+    parser read as a modifier ("Tanzania arrests opposition leader", "Junta lifts curfew")."""
+    if tok.pos_ == "VERB":
+        return tok.dep_ not in ("amod", "compound") or _headline_verb(tok)
+    return tok.tag_ == "NNS" and _headline_verb(tok)
+
+
+def _headline_verb(tok: Token) -> bool:
+    """A present-tense headline verb parsed as a compound or modifier of its object: a known verb
+    trigger between a name (its subject) and a noun phrase (its object)."""
+    lex = lexicon()
+    lemma = tok.lemma_.lower()
+    if tok.dep_ not in ("compound", "amod") or tok.i == 0 or tok.head.i <= tok.i:
+        return False
+    if tok.pos_ != "VERB" and (not tok.lower_.endswith("s") or tok.lower_ in lex.nouns or lemma in lex.nouns):
+        return False
+    if lemma not in lex.verbs and not any(k.startswith(lemma + " ") for k in lex.phrasal):
+        return False
+    before = tok.doc[tok.i - 1]
+    return before.pos_ == "PROPN" or bool(before.ent_type_) or before.lower_ in actor_lexicon().generic
 
 
 def _noun_trigger(tok: Token) -> TriggerSpec | None:
@@ -330,6 +372,9 @@ def _unique(actors: Iterable[Actor]) -> list[Actor]:
     return out
 
 
+_HEADLINE_SUBJECTS = frozenset({"nsubj", "npadvmod", "compound", "poss", "nmod", "amod"})
+
+
 def _subject_of(verb: Token) -> tuple[list[Token], bool]:
     """Subject tokens of a verb, inherited through conjunction, control, raising adjectives
     ("is likely to accuse") and adverbial clauses; the flag says whether the subject is the
@@ -338,6 +383,8 @@ def _subject_of(verb: Token) -> tuple[list[Token], bool]:
     seen = 0
     own = True  # the subject found is the verb's own (or a conjunct's), not a controller's
     passive_verb = any(c.dep_ == "auxpass" for c in verb.children)
+    if verb.dep_ in ("compound", "amod") and verb.head.i > verb.i:  # a headline verb: the name before it
+        return [t for t in verb.head.children if t.i < verb.i and t.dep_ in _HEADLINE_SUBJECTS][:1], False
     while verb is not None and seen < 6:
         seen += 1
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
@@ -384,7 +431,7 @@ def roles(
     trigger: Token, head: Token, spec: TriggerSpec, ctx: ArticleContext
 ) -> tuple[list[Actor], list[Actor]]:
     """(sources, targets) of a trigger from the dependency parse."""
-    if trigger.pos_ == "VERB":
+    if _verbal(trigger):
         sources, targets = _clause_roles(trigger, trigger, spec, ctx)
     else:
         sources, targets = _noun_roles(trigger, spec, ctx)
@@ -423,7 +470,9 @@ def _clause_roles(
             owner = verb.head if verb.head.pos_ == "NOUN" else verb.head.head
             for o in _noun_owner(owner):
                 sources += actors_at(o, ctx)
-    if verb != trigger:
+    if verb.dep_ in ("compound", "amod") and verb.head.i > verb.i:
+        objects = [verb.head]  # "Tanzania arrests [opposition leader]"
+    elif verb != trigger:
         objects = [c for c in trigger.children if c.dep_ == "dobj"]
         objects += [c for c in verb.children if c.dep_ in ("dative", "iobj")]  # "gave Kyiv aid"
     elif trigger.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE":
@@ -819,7 +868,7 @@ def _reported_alone(trigger: Token, head: Token, sources: list[Actor]) -> bool:
     sentence reports ("North Korea threatened to take action", "Taiwan might seek observer
     status"); a target-less verb in a side clause is left out."""
     return (
-        trigger.pos_ == "VERB"
+        _verbal(trigger)
         and head == trigger
         and any(a.country for a in sources)
         and _main_predicate(trigger)
@@ -1007,7 +1056,7 @@ def confidence_features(
     """What the confidence of a mention is computed from (see `data/confidence.json`)."""
     before = trigger.doc[: trigger.i].text
     return {
-        "verb_trigger": float(trigger.pos_ == "VERB"),
+        "verb_trigger": float(_verbal(trigger)),
         "source_country": float(source is not None and source.country is not None),
         "target_country": float(target is not None and target.country is not None),
         "target_by_place": float(target is not None and target.kind == "place"),
