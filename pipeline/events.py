@@ -57,6 +57,7 @@ OF_IS_SOURCE = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})  # "the deployment 
 class TriggerSpec:
     event_type: str
     mode: str
+    converse: bool = False  # the verb's subject is the recipient ("received aid from X")
 
 
 @dataclass
@@ -70,6 +71,13 @@ class Lexicon:
     ambiguous: frozenset[str]  # trigger words with more than one reading (several types, object rules)
     mode_words: dict[str, frozenset[str]]
     symmetric: frozenset[str]
+    verb_prep_objects: dict[tuple[str, str, str], TriggerSpec]  # (verb, preposition, its object) -> spec
+    sector_group: dict[str, str]  # actor sector -> civilian, armed, police, state
+    sector_readings: dict[str, dict[str, str]]  # trigger word -> sector group -> event type
+    joint_modifiers: frozenset[str]
+    joint_exceptions: frozenset[str]
+    exercise_nouns: frozenset[str]
+    commissive: frozenset[str]
 
 
 @cache
@@ -83,9 +91,16 @@ def lexicon() -> Lexicon:
         for lemma, mode in spec["nouns"].items():
             nouns.setdefault(lemma, TriggerSpec(event_type, mode))
     verb_objects = {
-        (verb, obj): TriggerSpec(rule["type"], rule["mode"])
+        (verb, obj): TriggerSpec(rule["type"], rule["mode"], rule.get("converse", False))
         for rule in data["verb_objects"]
         for verb in rule["verbs"]
+        for obj in rule["objects"]
+    }
+    verb_prep_objects = {
+        (verb, prep, obj): TriggerSpec(rule["type"], rule["mode"])
+        for rule in data["verb_prep_objects"]
+        for verb in rule["verbs"]
+        for prep in rule["preps"]
         for obj in rule["objects"]
     }
     seen: dict[str, set[str]] = {}
@@ -105,6 +120,13 @@ def lexicon() -> Lexicon:
         ambiguous | {"strike", "call"},
         {k: frozenset(v) for k, v in data["mode_words"].items()},
         frozenset(data["symmetric"]),
+        verb_prep_objects,
+        {sector: group for group, sectors in data["sector_groups"].items() for sector in sectors},
+        data["sector_readings"],
+        frozenset(data["joint_modifiers"]),
+        frozenset(data["joint_exceptions"]),
+        frozenset(data["exercise_nouns"]),
+        frozenset(data["commissive_verbs"]),
     )
 
 
@@ -162,6 +184,30 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
     for tok in sent:
         lemma = tok.lemma_.lower()
         if _verbal(tok):
+            objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            by_object = next(
+                (
+                    lex.verb_objects[(lemma, word)]
+                    for o in objects
+                    for word in _object_words(o)
+                    if (lemma, word) in lex.verb_objects
+                ),
+                None,
+            ) or next(
+                (
+                    lex.verb_prep_objects[(lemma, prep.lower_, word)]
+                    for prep in tok.children
+                    if prep.dep_ in ("prep", "dative")
+                    for o in prep.children
+                    if o.dep_ == "pobj"
+                    for word in _object_words(o)
+                    if (lemma, prep.lower_, word) in lex.verb_prep_objects
+                ),
+                None,
+            )
+            if by_object:  # "sent troops", "recalled its ambassador", "took Congo to court"
+                yield tok, by_object, tok
+                continue
             phrasal = next(
                 (
                     lex.phrasal[f"{lemma} {c.lower_}"]
@@ -173,19 +219,6 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
             if phrasal:
                 yield tok, TriggerSpec(phrasal, ""), tok
                 continue
-            objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-            by_object = next(
-                (
-                    lex.verb_objects[(lemma, word)]
-                    for o in objects
-                    for word in _object_words(o)
-                    if (lemma, word) in lex.verb_objects
-                ),
-                None,
-            )
-            if by_object:  # "sent troops", "restored relations", "recalled its ambassador"
-                yield tok, by_object, tok
-                continue
             if lemma in lex.light_verbs and any(
                 _noun_trigger(c) for c in tok.children if c.dep_ in ("dobj", "nsubjpass")
             ):
@@ -193,14 +226,23 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
             spec = lex.verbs.get(lemma)
             if spec and lemma == "strike" and _labour_strike(tok):
                 spec = TriggerSpec("PROTEST", "strike")
+            if spec is None and _joint(tok):
+                spec = TriggerSpec("COOPERATE", "")  # "have begun jointly searching"
             if spec:
                 yield tok, spec, tok
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
             spec = _noun_trigger(tok)
+            if spec is None and _joint(tok) and tok.lower_ not in lex.joint_exceptions:
+                spec = TriggerSpec("COOPERATE", "")  # "joint operations", "joint construction"
             if spec:
                 light = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.light_verbs
                 head = tok.head if light else tok
                 yield tok, spec, head
+
+
+def _joint(tok: Token) -> bool:
+    """Modified by "joint", "jointly", "together"."""
+    return any(c.dep_ in ("amod", "advmod") and c.lower_ in lexicon().joint_modifiers for c in tok.children)
 
 
 def _object_words(obj: Token) -> Iterator[str]:
@@ -431,6 +473,19 @@ def roles(
     trigger: Token, head: Token, spec: TriggerSpec, ctx: ArticleContext
 ) -> tuple[list[Actor], list[Actor]]:
     """(sources, targets) of a trigger from the dependency parse."""
+    if spec.converse:  # "Haiti received 30 armoured vehicles from Canada"
+        subj, _ = _subject_of(trigger)
+        scope = [trigger, *(c for c in trigger.children if c.dep_ == "dobj")]
+        givers = [
+            a
+            for tok in scope
+            for prep in tok.children
+            if prep.dep_ == "prep" and prep.lower_ == "from"
+            for g in prep.children
+            if g.dep_ == "pobj"
+            for a in actors_at(g, ctx)
+        ]
+        return _unique(givers), _unique(a for x in subj for a in actors_at(x, ctx))
     if _verbal(trigger):
         sources, targets = _clause_roles(trigger, trigger, spec, ctx)
     else:
@@ -777,12 +832,14 @@ def sentence_mentions(
     place_at = _attachments(doc, [(p.start, p.end, p) for p in places])
     mentions: list[Mention] = []
     heads = {h.i for _, _, h in triggers}
+    spec_at = {t.i: spec for t, spec, _ in triggers}
     for trigger, spec, head in triggers:
         note = _noter(trace, trigger, spec)
         if _embedded(trigger, head, trigger_ids) or _negates_event(trigger, heads):
             note("embedded")
             continue
         sources, targets = roles(trigger, head, spec, ctx)
+        spec = _reading(trigger, spec, sources, targets, spec_at)
         if not sources and not targets:
             note("no actors")
             continue
@@ -952,6 +1009,39 @@ def _localized(actor: Actor, home: str | None) -> Actor:
     if actor.country is not None or actor.kind != "generic" or home is None:
         return actor
     return Actor(f"{country_name(home)} {actor.name}", home, actor.sector, actor.kind, actor.text)
+
+
+def _reading(
+    trigger: Token, spec: TriggerSpec, sources: list[Actor], targets: list[Actor], spec_at: dict[int, TriggerSpec]
+) -> TriggerSpec:
+    """The trigger's type once its actors are known: by who acts (`sector_readings`: civilians who
+    block a road protest, soldiers who occupy a town assault it), an exercise with one party
+    (MOBILIZE), and a vow or pledge typed by what it promises."""
+    lex = lexicon()
+    lemma = trigger.lemma_.lower()
+    keys = [lemma, trigger.lower_] + [
+        f"{lemma} {c.lower_}" for c in trigger.children if c.dep_ in ("prt", "prep", "advmod")
+    ]
+    group = next((lex.sector_group.get(a.sector or "") for a in sources if a.sector), None)
+    for key in keys:
+        reading = lex.sector_readings.get(key, {}).get(group or "")
+        if reading and reading != spec.event_type:
+            return TriggerSpec(reading, "")
+    if (
+        spec.event_type == "COOPERATE"
+        and (lemma in lex.exercise_nouns or trigger.lower_ in lex.exercise_nouns)
+        and not _joint(trigger)
+        and len(sources) <= 1
+        and not targets
+    ):
+        return TriggerSpec("MOBILIZE", "troops")  # "the navy held exercises in the Baltic"
+    if lemma in lex.commissive:
+        for c in trigger.children:
+            promised = spec_at.get(c.i) if c.dep_ in ("xcomp", "ccomp") else None
+            if promised is not None:
+                conflict = QUAD_OF_TYPE[promised.event_type].endswith("CONFLICT")
+                return TriggerSpec("THREATEN" if conflict else "AGREE", "")
+    return spec
 
 
 def _localized_by_party(sources: list[Actor], targets: list[Actor]) -> tuple[list[Actor], list[Actor]]:
