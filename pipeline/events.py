@@ -402,7 +402,7 @@ def _of_actors(tok: Token, ctx: ArticleContext) -> list[Actor]:
         if c.dep_ == "prep" and c.lower_ in ("of", "from")
         for g in c.children
         if g.dep_ == "pobj"
-        for a in actors_at(g, ctx, deep=False)
+        for a in actors_at(g, ctx)
     ]
 
 
@@ -426,7 +426,9 @@ def _subject_of(verb: Token) -> tuple[list[Token], bool]:
     own = True  # the subject found is the verb's own (or a conjunct's), not a controller's
     passive_verb = any(c.dep_ == "auxpass" for c in verb.children)
     if verb.dep_ in ("compound", "amod") and verb.head.i > verb.i:  # a headline verb: the name before it
-        return [t for t in verb.head.children if t.i < verb.i and t.dep_ in _HEADLINE_SUBJECTS][:1], False
+        own_subj = [c for c in verb.children if c.dep_ in ("nsubj", "npadvmod", "compound") and c.i < verb.i]
+        left = [t for t in verb.head.children if t.i < verb.i and t.dep_ in _HEADLINE_SUBJECTS]
+        return (own_subj or left)[:1], False
     while verb is not None and seen < 6:
         seen += 1
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
@@ -948,6 +950,8 @@ def _argument_tokens(trigger: Token, head: Token) -> Iterator[Token]:
     without its subject or the reporting clause above it."""
     seen: set[int] = set()
     heads = [head, trigger]
+    if trigger.dep_ in ("compound", "amod") and _headline_verb(trigger):
+        heads.append(trigger.head)  # "Junta lifts curfew in Mandalay"
     gov = trigger.head
     while gov.pos_ not in ("VERB", "AUX") and gov.head != gov:
         gov = gov.head
@@ -1006,9 +1010,11 @@ def _home_country(place: Place | None, places: list[Place], ctx: ArticleContext)
 
 
 def _localized(actor: Actor, home: str | None) -> Actor:
-    if actor.country is not None or actor.kind != "generic" or home is None:
+    """A generic actor or an unknown organisation placed in the country it acts in."""
+    if actor.country is not None or actor.kind not in ("generic", "institution", "group") or home is None:
         return actor
-    return Actor(f"{country_name(home)} {actor.name}", home, actor.sector, actor.kind, actor.text)
+    name = f"{country_name(home)} {actor.name}" if actor.kind == "generic" else actor.name
+    return Actor(name, home, actor.sector, actor.kind, actor.text)
 
 
 def _reading(
@@ -1065,6 +1071,8 @@ def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
     "agreed to cut tariffs", "urged them to speed up deliveries", "rejected the offer",
     "opposition to missile supplies", "threatened to impose sanctions". Coordinated and
     independent clauses ("attacked and killed") are events of their own."""
+    if any(c.i in trigger_ids and c.dep_ in ("compound", "amod") and _headline_verb(c) for c in trigger.children):
+        return True  # "Junta lifts [curfew]": the object of a headline verb
     cur = head
     for _ in range(6):
         if cur.head == cur:
@@ -1117,7 +1125,10 @@ def _same_actor(a: Actor, b: Actor) -> bool:
     ("Hungary's Orban", "Russia's Kremlin")."""
     if (a.name, a.country) == (b.name, b.country):
         return True
-    return a.country == b.country and a.country is not None and "country" in (a.kind, b.kind)
+    if a.country != b.country or a.country is None or "country" not in (a.kind, b.kind):
+        return False
+    other = b if a.kind == "country" else a
+    return other.sector in (None, "GOV")  # the opposition, the police or rebels are not the state
 
 
 CONFIDENCE_FEATURES = (
