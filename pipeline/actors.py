@@ -151,12 +151,17 @@ def lexicon() -> Lexicon:
     return Lexicon(names, lower, generic, dict(data["titles"]), country_names, frozenset(demonyms))
 
 
+# Aliases looked up when they head a noun phrase ("the West") but not marked as entities in text,
+# where they mostly begin other names ("West Kordofan", "West Bank").
+_NOT_PATTERNS = frozenset({"West"})
+
+
 def entity_patterns() -> list[dict]:
     """Patterns for spaCy's EntityRuler: dictionary names and country names as entities."""
     labels = {"person": "PERSON", "institution": "ORG", "group": "NORP", "country": "GPE"}
     patterns = []
     for surface, entry in lexicon().names.items():
-        if surface.startswith("the "):
+        if surface.startswith("the ") or surface in _NOT_PATTERNS:
             continue
         label = "NORP" if surface in lexicon().demonyms else labels[entry.kind]
         patterns.append({"label": label, "pattern": surface, "id": entry.country or ""})
@@ -214,6 +219,13 @@ def resolve(head: Token, ent: Span | None = None) -> Actor | None:
     if ent is not None:
         known = lookup(ent.text)
         if known:
+            if known.kind in ("institution", "group") and known.country not in GROUP_CODES:
+                # "Malawi's opposition Democratic Progressive Party", "the Nigeria Labour Congress":
+                # a country named with the organisation outranks the dictionary's one.
+                named = _country_from_mods(phrase, exclude=ent)
+                if named and named != known.country and named not in GROUP_CODES:
+                    name = _STRIP.sub("", head.doc[_name_start(phrase, ent) : ent.end].text)
+                    return Actor(name, named, known.sector, known.kind, text)
             return Actor(known.name, known.country, known.sector, known.kind, text)
         if ent.label_ == "PERSON":
             country = _country_from_mods(phrase, exclude=ent)
@@ -248,10 +260,23 @@ def _country_from_mods(phrase: Span, exclude: Span | None) -> str | None:
     for tok in phrase:
         if exclude is not None and exclude.start <= tok.i < exclude.end:
             continue
+        if tok.ent_iob_ == "I" or (tok.ent_iob_ == "B" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I"):
+            continue  # a word of a longer name tried whole above ("West Kordofan", "West African")
+        if tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and not tok.ent_type_:
+            continue  # part of a proper name the model did not mark
         code = country_of(tok.text)
         if code:
             return code
     return None
+
+
+def _name_start(phrase: Span, ent: Span) -> int:
+    """Where an organisation's name starts: the proper nouns compounded before the entity
+    ("Nigeria Labour" in "the Nigeria Labour Congress")."""
+    start = ent.start
+    while start > phrase.start and phrase.doc[start - 1].pos_ == "PROPN" and phrase.doc[start - 1].dep_ == "compound":
+        start -= 1
+    return start
 
 
 def _compound_sector(head: Token) -> str | None:
