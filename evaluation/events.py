@@ -461,6 +461,16 @@ def print_articles(s: dict, pred: Prediction, errors: int, items) -> None:
                     )
 
 
+def _dump(path: Path, items: list[dict], pred: Prediction) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        for g in items:
+            rows = [
+                f"{e['event_type']} {e['source_country']}>{e['target_country']} {e['status']}"
+                for e in pred.rows.get(g["id"], [])
+            ]
+            out.write(json.dumps({"id": g["id"], "gold": g["type"], "events": rows}) + "\n")
+
+
 # --------------------------------------------------------------------------------------------
 
 
@@ -470,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=(*SENTENCE_SETS, "articles", "all"), default="all")
     parser.add_argument("--title", choices=("neutral", "sentence"), default="neutral")
     parser.add_argument("--errors", type=int, default=0, help="print up to N errors per set")
+    parser.add_argument(
+        "--dump", type=Path, help="write each sentence's predicted events as JSON lines (to diff two runs)"
+    )
     args = parser.parse_args(argv)
     print(f"event extraction evaluation, {dt.date.today()}, gold {args.gold}")
     for name in SENTENCE_SETS:
@@ -478,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
             items = load_sentences(path)
             pred = predict({g["id"]: sentence_article(g, args.title) for g in items})
             print_sentences(name, score_sentences(items, pred), pred, args.errors)
+            if args.dump:
+                _dump(args.dump, items, pred)
     folder = args.gold / "articles"
     if args.set in ("articles", "all") and folder.exists():
         items = load_articles(folder)

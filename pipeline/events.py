@@ -50,6 +50,8 @@ QUANTIFIERS = frozenset(_CUES["quantifiers"])
 PLURAL_ANAPHORS = frozenset(_CUES["plural_anaphors"])
 PERSON_PRONOUNS = frozenset(_CUES["person_pronouns"])
 TARGET_OPTIONAL = frozenset(load_json("triggers.json")["target_optional"])
+RECIPROCAL = frozenset(load_json("triggers.json")["reciprocal"])
+TOPIC_PREPS = tuple(load_json("triggers.json")["topic_preps"])
 OF_IS_SOURCE = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})  # "the deployment of 1,000 soldiers"
 
 
@@ -334,6 +336,8 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
     ("U.S. missile supplies" gives the US)."""
     if tok.lower_ in PERSON_PRONOUNS:
         return ctx.persons[-1:] if ctx.persons else []
+    if tok.lower_ == "it" and tok.dep_ in ("nsubj", "nsubjpass"):
+        return ctx.actors[-1:]  # "Nigeria's army said it had deployed special forces"
     if tok.lower_ in PLURAL_ANAPHORS or (
         tok.lemma_.lower() in ("leader", "side")
         and tok.tag_ == "NNS"
@@ -498,9 +502,11 @@ def roles(
             targets = targets or [t for t in clause_targets if t not in sources]
         elif not sources or not targets:
             sources, targets = _governor_roles(trigger, spec, ctx, sources, targets)
-    if len(sources) >= 2 and not targets and spec.event_type in lexicon().symmetric:
+    sources, targets = _unique(sources), _unique(targets)
+    mutual = spec.event_type in lexicon().symmetric or trigger.lemma_.lower() in RECIPROCAL
+    if len(sources) >= 2 and not targets and mutual:
         sources, targets = sources[:1], sources[1:]  # "Russia and Ukraine agreed", "both met"
-    return _unique(sources), _unique(targets)
+    return sources, targets
 
 
 def _clause_roles(
@@ -512,12 +518,19 @@ def _clause_roles(
     targets: list[Actor] = []
     subj, passive = _subject_of(verb)
     agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    theme_verb = verb.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE"
     if passive:
         for s in subj:
-            if s != trigger:
-                targets += actors_at(s, ctx)
+            if s == trigger:
+                continue
+            if spec.event_type == "MOBILIZE" and not agent:
+                sources += actors_at(s, ctx)  # "riot police were deployed": the forces move
+            elif not theme_verb:
+                targets += actors_at(s, ctx)  # the passive subject of a transfer is what moves
         for a in agent:
             sources += actors_at(a, ctx)
+        if theme_verb and not sources:
+            sources += _prep_actors(verb, ("from",), ctx)  # "was extradited from Sudan to Italy"
     else:
         for s in subj:
             sources += actors_at(s, ctx)
@@ -544,9 +557,23 @@ def _clause_roles(
             found = _prep_targets(o, ctx, depth=0) or found  # "recalled its ambassador to X"
         targets += found
     if not targets:
-        targets += _prep_targets(trigger, ctx) if verb != trigger else []
-        targets += [] if targets else _prep_targets(verb, ctx)  # "sent aid to X", "imposed sanctions on X"
+        skip = ("from",) if theme_verb else ()
+        if spec.event_type in lexicon().symmetric:
+            skip += TOPIC_PREPS  # "Kenya and Uganda began sharing intelligence on al-Shabaab"
+        targets += _prep_targets(trigger, ctx, skip=skip) if verb != trigger else []
+        targets += [] if targets else _prep_targets(verb, ctx, skip=skip)  # "sent aid to X", "sanctions on X"
     return sources, targets
+
+
+def _prep_actors(tok: Token, preps: tuple[str, ...], ctx: ArticleContext) -> list[Actor]:
+    return [
+        a
+        for prep in tok.children
+        if prep.dep_ == "prep" and prep.lower_ in preps
+        for g in prep.children
+        if g.dep_ == "pobj"
+        for a in actors_at(g, ctx)
+    ]
 
 
 def _noun_roles(trigger: Token, spec: TriggerSpec, ctx: ArticleContext) -> tuple[list[Actor], list[Actor]]:
@@ -578,7 +605,8 @@ def _noun_roles(trigger: Token, spec: TriggerSpec, ctx: ArticleContext) -> tuple
         else:
             targets += found  # "the arrest of X", "the killing of three civilians"
     sources = _unique(sources)
-    targets = _unique(targets + _prep_targets(trigger, ctx))
+    skip = TOPIC_PREPS if spec.event_type in lexicon().symmetric else ()
+    targets = _unique(targets + _prep_targets(trigger, ctx, skip=skip))
     if len(sources) >= 2 and not targets:
         return sources[:1], sources[1:]
     return sources, targets
@@ -620,11 +648,12 @@ def _governor_roles(
     return sources, targets
 
 
-def _prep_targets(tok: Token, ctx: ArticleContext, depth: int = 1) -> list[Actor]:
+def _prep_targets(tok: Token, ctx: ArticleContext, depth: int = 1, skip: tuple[str, ...] = ()) -> list[Actor]:
     """Actors in the role prepositions of `tok` ("sanctions on X", "talks with X"), and with `depth`
-    in those of its prepositional objects ("spoke by telephone with X")."""
+    in those of its prepositional objects ("spoke by telephone with X"); `skip` leaves some out
+    ("from" names the giver of a transfer, not its recipient)."""
     for prep in tok.children:
-        if prep.dep_ == "prep" and prep.lower_ in ROLE_PREPS:
+        if prep.dep_ == "prep" and prep.lower_ in ROLE_PREPS and prep.lower_ not in skip:
             for pobj in prep.children:
                 if pobj.dep_ == "pobj":
                     found = actors_at(pobj, ctx)
@@ -632,10 +661,10 @@ def _prep_targets(tok: Token, ctx: ArticleContext, depth: int = 1) -> list[Actor
                         return found
     if depth:
         for prep in tok.children:
-            if prep.dep_ == "prep":
+            if prep.dep_ == "prep" and prep.lower_ not in skip:
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj" and not actors_at(pobj, ctx, deep=False):
-                        found = _prep_targets(pobj, ctx, depth - 1)
+                        found = _prep_targets(pobj, ctx, depth - 1, skip)
                         if found:
                             return found
     return []
