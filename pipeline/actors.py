@@ -107,9 +107,7 @@ def lexicon() -> Lexicon:
     # Indian Ocean Territory, Martinique...): a country's display name comes from its entry named
     # as in pycountry, else its most populous one ("Russia"), and a form
     # that several entries share ("Indian", "French", "Congolese") goes to the most populous one.
-    infos = sorted(
-        (ci.info() for ci in all_countries()), key=lambda i: -(i.get("population") or 0)
-    )
+    infos = sorted((ci.info() for ci in all_countries()), key=lambda i: -(i.get("population") or 0))
     named: set[str] = set()
     for info in sorted(infos, key=lambda i: i.get("name") not in pycountry_names):
         code = (info.get("ISO") or {}).get("alpha3")
@@ -260,7 +258,9 @@ def _country_from_mods(phrase: Span, exclude: Span | None) -> str | None:
     for tok in phrase:
         if exclude is not None and exclude.start <= tok.i < exclude.end:
             continue
-        if tok.ent_iob_ == "I" or (tok.ent_iob_ == "B" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I"):
+        if tok.ent_iob_ == "I" or (
+            tok.ent_iob_ == "B" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I"
+        ):
             continue  # a word of a longer name tried whole above ("West Kordofan", "West African")
         if tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.pos_ == "PROPN" and not tok.ent_type_:
             continue  # part of a proper name the model did not mark
@@ -274,7 +274,11 @@ def _name_start(phrase: Span, ent: Span) -> int:
     """Where an organisation's name starts: the proper nouns compounded before the entity
     ("Nigeria Labour" in "the Nigeria Labour Congress")."""
     start = ent.start
-    while start > phrase.start and phrase.doc[start - 1].pos_ == "PROPN" and phrase.doc[start - 1].dep_ == "compound":
+    while (
+        start > phrase.start
+        and phrase.doc[start - 1].pos_ == "PROPN"
+        and phrase.doc[start - 1].dep_ == "compound"
+    ):
         start -= 1
     return start
 

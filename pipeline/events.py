@@ -80,6 +80,8 @@ class Lexicon:
     joint_exceptions: frozenset[str]
     exercise_nouns: frozenset[str]
     commissive: frozenset[str]
+    verb_forms: dict[str, TriggerSpec]  # inflected forms with a reading of their own ("hanged")
+    containers: frozenset[str]  # nouns whose content is the event ("a proposal for talks")
 
 
 @cache
@@ -129,6 +131,8 @@ def lexicon() -> Lexicon:
         frozenset(data["joint_exceptions"]),
         frozenset(data["exercise_nouns"]),
         frozenset(data["commissive_verbs"]),
+        {form: TriggerSpec(t, m) for form, (t, m) in data["verb_forms"].items()},
+        frozenset(data["container_nouns"]),
     )
 
 
@@ -185,8 +189,15 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
     lex = lexicon()
     for tok in sent:
         lemma = tok.lemma_.lower()
+        if tok.lower_ in lex.verb_forms and tok.pos_ == "VERB":
+            yield tok, lex.verb_forms[tok.lower_], tok  # "hanged" (executed)
+            continue
+        hyphenated = _hyphen_noun(tok)
+        if hyphenated is not None:  # "staged a sit-in", "a call-up of reservists"
+            yield tok, hyphenated, tok
+            continue
         if _verbal(tok):
-            objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "oprd", "acomp", "ccomp")]
             by_object = next(
                 (
                     lex.verb_objects[(lemma, word)]
@@ -240,6 +251,23 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
                 light = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.light_verbs
                 head = tok.head if light else tok
                 yield tok, spec, head
+
+
+def _hyphen_noun(tok: Token) -> TriggerSpec | None:
+    """A hyphenated event noun the tokenizer split ("sit-in", "call-up", "build-up"), read at the
+    part that heads the other."""
+    doc = tok.doc
+    for first in (tok.i, tok.i - 2):
+        if first < 0 or first + 2 >= len(doc) or doc[first + 1].text != "-":
+            continue
+        a, b = doc[first], doc[first + 2]
+        if a.whitespace_ or doc[first + 1].whitespace_:
+            continue
+        spec = lexicon().nouns.get(f"{a.lower_}-{b.lower_}")
+        head = b if a.head == b else a
+        if spec is not None and tok == head:
+            return spec
+    return None
 
 
 def _joint(tok: Token) -> bool:
@@ -334,6 +362,11 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
     """Actors an argument refers to: the head's actor, its conjuncts, coordinated modifiers,
     pronouns resolved over the article's actors; with `deep`, actors modifying a non-actor head
     ("U.S. missile supplies" gives the US)."""
+    reporter = _reporter(tok)
+    if reporter is not None:  # "the Taliban said they would reopen schools": they = the Taliban
+        found = actors_at(reporter, ctx)
+        if found:
+            return found
     if tok.lower_ in PERSON_PRONOUNS:
         return ctx.persons[-1:] if ctx.persons else []
     if tok.lower_ == "it" and tok.dep_ in ("nsubj", "nsubjpass"):
@@ -392,6 +425,20 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
     return _unique(found)
 
 
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
+
+
+def _reporter(tok: Token) -> Token | None:
+    """For a pronoun subject of a reported clause, the subject of the reporting verb."""
+    if tok.lower_ not in _SUBJECT_PRONOUNS or tok.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    clause = tok.head
+    if clause.dep_ not in ("ccomp", "xcomp") or clause.head.lemma_.lower() not in SPEECH_VERBS:
+        return None
+    subj = [c for c in clause.head.children if c.dep_ == "nsubj" and c.lower_ not in _SUBJECT_PRONOUNS]
+    return subj[0] if subj else None
+
+
 def _composed(generic: Actor, country: str, text: str) -> Actor:
     """A generic actor placed in a country ("the armies of Mongolia" -> Mongolia army)."""
     base = generic.name.split()[-1]
@@ -441,7 +488,19 @@ def _subject_of(verb: Token) -> tuple[list[Token], bool]:
             return subj, (subj[0].dep_ == "nsubjpass") if own else passive_verb
         if verb.dep_ != "conj":
             own = False
-        if verb.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl", "relcl", "prep", "pobj", "acomp", "advmod", "oprd"):
+        if verb.dep_ in (
+            "conj",
+            "xcomp",
+            "advcl",
+            "pcomp",
+            "acl",
+            "relcl",
+            "prep",
+            "pobj",
+            "acomp",
+            "advmod",
+            "oprd",
+        ):
             if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
                 return [verb.head], False
             verb = verb.head
@@ -506,6 +565,8 @@ def roles(
     mutual = spec.event_type in lexicon().symmetric or trigger.lemma_.lower() in RECIPROCAL
     if len(sources) >= 2 and not targets and mutual:
         sources, targets = sources[:1], sources[1:]  # "Russia and Ukraine agreed", "both met"
+    elif len(targets) >= 2 and not sources and mutual:
+        sources, targets = targets[:1], targets[1:]  # "a deal was reached between Algeria and Spain"
     return sources, targets
 
 
@@ -633,6 +694,8 @@ def _governor_roles(
             sources, clause = clause, []
         if clause and not targets:
             sources, targets = clause, sources
+        if sources and not targets and gov.lemma_.lower() in lexicon().light_verbs:
+            targets = [a for a in _prep_targets(gov, ctx) if a not in sources]  # "brought charges against X"
     if not sources and not targets and spec.event_type in lexicon().symmetric:
         # "a phone call on October 16, where Trump proposed ... endorsed by Putin": a nominal
         # event with no parties of its own takes the two actors the sentence has acting.
@@ -866,11 +929,17 @@ def sentence_mentions(
     spec_at = {t.i: spec for t, spec, _ in triggers}
     for trigger, spec, head in triggers:
         note = _noter(trace, trigger, spec)
-        if _embedded(trigger, head, trigger_ids) or _negates_event(trigger, heads):
+        if (
+            _embedded(trigger, head, trigger_ids)
+            or _negates_event(trigger, heads)
+            or _has_content(trigger, trigger_ids)
+        ):
             note("embedded")
             continue
         sources, targets = roles(trigger, head, spec, ctx)
         spec = _reading(trigger, spec, sources, targets, spec_at)
+        if not sources and spec.event_type == "PROTEST":
+            sources = _crowd(doc, all_places, ctx)  # "rallies were held in 40 Brazilian cities"
         if not sources and not targets:
             note("no actors")
             continue
@@ -895,12 +964,17 @@ def sentence_mentions(
                 found = _place_target(trigger, head, place, all_places)
             targets = [found] if found else targets
         sources, targets = _localized_by_party(sources, targets)
-        if not targets and spec.event_type not in TARGET_OPTIONAL and not _reported_alone(trigger, head, sources):
+        if (
+            not targets
+            and spec.event_type not in TARGET_OPTIONAL
+            and not _reported_alone(trigger, head, sources)
+        ):
             note(f"no target (source {', '.join(str(a.country) for a in sources)})")
             continue
         note("kept")
         if spec.event_type in TARGET_OPTIONAL and sources and targets:
             targets = [t for t in targets if not any(_same_actor(s, t) for s in sources)]
+        sources, targets = _unique(sources), _unique(targets)  # localizing can make two actors one
         for s in sources or [None]:
             for t in targets or [None]:
                 if s is not None and t is not None and _same_actor(s, t):
@@ -938,16 +1012,15 @@ def _main_predicate(tok: Token) -> bool:
     for _ in range(4):
         if tok.dep_ == "ROOT":
             return True
-        if tok.dep_ == "conj" or (tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS):
-            tok = tok.head
-        elif (
+        reported = tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_.lower() in SPEECH_VERBS
+        controlled = (
             tok.dep_ == "xcomp"
             and tok.head.pos_ in ("VERB", "AUX")
             and tok.head.lemma_.lower() not in SPEECH_VERBS
-        ):
-            tok = tok.head
-        else:
+        )
+        if not (tok.dep_ == "conj" or reported or controlled):
             return False
+        tok = tok.head
     return False
 
 
@@ -956,10 +1029,7 @@ def _reported_alone(trigger: Token, head: Token, sources: list[Actor]) -> bool:
     sentence reports ("North Korea threatened to take action", "Taiwan might seek observer
     status"); a target-less verb in a side clause is left out."""
     return (
-        _verbal(trigger)
-        and head == trigger
-        and any(a.country for a in sources)
-        and _main_predicate(trigger)
+        _verbal(trigger) and head == trigger and any(a.country for a in sources) and _main_predicate(trigger)
     )
 
 
@@ -1026,6 +1096,17 @@ def _place_target(trigger: Token, head: Token, place: Place | None, places: list
     return Actor(place.name, place.country, None, "place", place.text)
 
 
+def _crowd(doc: Doc, places: list[Place], ctx: ArticleContext) -> list[Actor]:
+    """The unnamed protesters of a protest with no actor: people of the country where it happens
+    (the sentence's places, else the first country it names)."""
+    home = _home_country(None, places, ctx)
+    if home is None:
+        home = next((a.country for e in doc.ents if (a := resolve(e.root, e)) and a.kind == "country"), None)
+    if home is None:
+        return []
+    return [Actor(f"{country_name(home)} protesters", home, "CVL", "generic", "")]
+
+
 def _home_country(place: Place | None, places: list[Place], ctx: ArticleContext) -> str | None:
     """Where an actor named only by a common noun ("police", "protesters") acts: the event's place,
     else the first place in the sentence, else the article's most mentioned place country."""
@@ -1047,7 +1128,11 @@ def _localized(actor: Actor, home: str | None) -> Actor:
 
 
 def _reading(
-    trigger: Token, spec: TriggerSpec, sources: list[Actor], targets: list[Actor], spec_at: dict[int, TriggerSpec]
+    trigger: Token,
+    spec: TriggerSpec,
+    sources: list[Actor],
+    targets: list[Actor],
+    spec_at: dict[int, TriggerSpec],
 ) -> TriggerSpec:
     """The trigger's type once its actors are known: by who acts (`sector_readings`: civilians who
     block a road protest, soldiers who occupy a town assault it), an exercise with one party
@@ -1070,6 +1155,15 @@ def _reading(
         and not targets
     ):
         return TriggerSpec("MOBILIZE", "troops")  # "the navy held exercises in the Baltic"
+    if (
+        QUAD_OF_TYPE[spec.event_type] == "MATERIAL_CONFLICT"
+        and any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in trigger.children)
+        and any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+            for c in trigger.children
+        )
+    ):
+        return TriggerSpec("THREATEN", "")  # "would resume attacks unless the government halted ..."
     if lemma in lex.commissive:
         for c in trigger.children:
             promised = spec_at.get(c.i) if c.dep_ in ("xcomp", "ccomp") else None
@@ -1100,7 +1194,9 @@ def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
     "agreed to cut tariffs", "urged them to speed up deliveries", "rejected the offer",
     "opposition to missile supplies", "threatened to impose sanctions". Coordinated and
     independent clauses ("attacked and killed") are events of their own."""
-    if any(c.i in trigger_ids and c.dep_ in ("compound", "amod") and _headline_verb(c) for c in trigger.children):
+    if any(
+        c.i in trigger_ids and c.dep_ in ("compound", "amod") and _headline_verb(c) for c in trigger.children
+    ):
         return True  # "Junta lifts [curfew]": the object of a headline verb
     cur = head
     for _ in range(6):
@@ -1108,8 +1204,8 @@ def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
             return False
         dep, cur = cur.dep_, cur.head
         if cur.i in trigger_ids and cur.i != trigger.i:
-            if cur.lemma_.lower() in NEGATING_GOVERNORS:
-                return False  # "denied attacking": the attack is the event, negated
+            if cur.lemma_.lower() in NEGATING_GOVERNORS | lexicon().containers:
+                return False  # "denied attacking", "a proposal for talks": the content is the event
             return dep in _CONTENT_DEPS
         if (
             cur.pos_ in ("VERB", "AUX")
@@ -1118,6 +1214,13 @@ def _embedded(trigger: Token, head: Token, trigger_ids: set[int]) -> bool:
         ):
             return False
     return False
+
+
+def _has_content(trigger: Token, trigger_ids: set[int]) -> bool:
+    """A container noun whose content is another event ("a proposal [for direct talks]")."""
+    if trigger.lemma_.lower() not in lexicon().containers:
+        return False
+    return any(t.i in trigger_ids and t.i != trigger.i for t in trigger.subtree if t.i > trigger.i)
 
 
 def _negates_event(trigger: Token, heads: set[int]) -> bool:
@@ -1291,6 +1394,7 @@ def event_rows(article: Article, mentions: list[Mention]) -> tuple[list[dict], l
     events: list[dict] = []
     mention_rows: list[dict] = []
     for group in merge_mentions(mentions):
+        group = list({_mention_key(m): m for m in group}.values())  # one row per textual mention
         best = max(group, key=_richness)
         time = next((m.time for m in sorted(group, key=_richness, reverse=True) if m.time), None)
         place = next((m.place for m in sorted(group, key=_richness, reverse=True) if m.place), None)
@@ -1354,14 +1458,7 @@ def event_rows(article: Article, mentions: list[Mention]) -> tuple[list[dict], l
         for m in group:
             mention_rows.append(
                 {
-                    "mention_id": stable_id(
-                        "mention",
-                        event_id,
-                        m.sentence_index,
-                        m.trigger_start,
-                        _party(m.source, False),
-                        _party(m.target, False),
-                    ),
+                    "mention_id": stable_id("mention", event_id, *_mention_key(m)),
                     "event_id": event_id,
                     "article_id": article.article_id,
                     "section": m.section,
@@ -1375,6 +1472,10 @@ def event_rows(article: Article, mentions: list[Mention]) -> tuple[list[dict], l
                 }
             )
     return events, _dedupe(mention_rows, "mention_id")
+
+
+def _mention_key(m: Mention) -> tuple:
+    return (m.sentence_index, m.trigger_start, _party(m.source, False), _party(m.target, False))
 
 
 def _dedupe(rows: list[dict], key: str) -> list[dict]:
