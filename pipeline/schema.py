@@ -298,7 +298,111 @@ QUARANTINE = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, EVENTS, EVENT_MENTIONS, QUARANTINE)}
+EVENT_CLUSTERS = Table(
+    name="event_clusters",
+    description="Real-world events across articles: the event rows of different articles that report "
+    "one event (same type, compatible actors, overlapping dates, compatible place), linked by "
+    "`pipeline.clusters`. Every event is in exactly one cluster; a cluster of one is an event "
+    "no other article reported.",
+    grain="real-world event across articles (one event type)",
+    key=("cluster_id",),
+    columns=(
+        _c(
+            "cluster_id",
+            STR,
+            "Stable id from the cluster's earliest-reported member event: re-runs give the same id, "
+            "and articles published later join a cluster without renaming it.",
+            nullable=False,
+            unique=True,
+        ),
+        _c(
+            "event_type",
+            STR,
+            "PLOVER 2.0 event type, shared by every member.",
+            nullable=False,
+            allowed=EVENT_TYPES,
+        ),
+        _c(
+            "source_country",
+            STR,
+            "Source actor's country or group code: the representative's, else the one members agree on.",
+            allowed=COUNTRY_CODES,
+        ),
+        _c(
+            "target_country",
+            STR,
+            "Target actor's country or group code: the representative's, else the one members agree on.",
+            allowed=COUNTRY_CODES,
+        ),
+        _c(
+            "first_event_date",
+            DATE,
+            "Earliest `event_date` of the members dated by the text (of all members when none is).",
+            nullable=False,
+        ),
+        _c(
+            "last_event_date",
+            DATE,
+            "Latest `event_date_end` of the members dated by the text (of all members when none is).",
+            nullable=False,
+        ),
+        _c("location_name", STR, "Place of the representative event, else the members' most frequent place."),
+        _c(
+            "first_reported",
+            DATE,
+            "Earliest publication date of the member events' articles.",
+            nullable=False,
+        ),
+        _c("last_reported", DATE, "Latest publication date of the member events' articles.", nullable=False),
+        _c(
+            "num_articles",
+            I32,
+            "Articles reporting the event (one member event per article).",
+            nullable=False,
+            minimum=1,
+        ),
+        _c("num_mentions", I32, "Mentions over all member events.", nullable=False, minimum=1),
+        _c(
+            "representative_event_id",
+            STR,
+            "The member that best stands for the cluster: linked to most members, then most "
+            "complete (both actor countries, a date from the text, a place), most confident.",
+            nullable=False,
+        ),
+    ),
+)
+
+EVENT_CLUSTER_MEMBERS = Table(
+    name="event_cluster_members",
+    description="Which event rows make up each cluster. Kept apart from `events`, so clustering "
+    "again after new articles arrive never rewrites an event partition.",
+    grain="event in a cluster",
+    key=("cluster_id", "event_id"),
+    columns=(
+        _c("cluster_id", STR, "The cluster (`event_clusters.cluster_id`).", nullable=False),
+        _c(
+            "event_id",
+            STR,
+            "The member event (`events.event_id`); each event is in one cluster.",
+            nullable=False,
+            unique=True,
+        ),
+        _c("article_id", STR, "The member event's article; no two members share one.", nullable=False),
+        _c(
+            "score",
+            F64,
+            "How well the event fits its cluster: mean pair score against the members it was "
+            "compared with, in [0, 1]; 1 for a cluster of one.",
+            nullable=False,
+            minimum=0,
+            maximum=1,
+        ),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (ARTICLES, EVENTS, EVENT_MENTIONS, EVENT_CLUSTERS, EVENT_CLUSTER_MEMBERS, QUARANTINE)
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,14 @@ from .conftest import ROOT
 
 
 def test_tables_have_the_design_columns():
-    assert set(TABLES) == {"articles", "events", "event_mentions", "quarantine"}
+    assert set(TABLES) == {
+        "articles",
+        "events",
+        "event_mentions",
+        "event_clusters",
+        "event_cluster_members",
+        "quarantine",
+    }
     must = {
         "event_id",
         "article_id",
@@ -40,6 +47,21 @@ def test_tables_have_the_design_columns():
     assert must <= set(EVENTS.column_names)
     assert str(EVENTS.column("geonames_id").type) == "int64"
     assert str(EVENTS.column("event_date").type) == "date32[day]"
+    assert TABLES["event_clusters"].column_names == [
+        "cluster_id",
+        "event_type",
+        "source_country",
+        "target_country",
+        "first_event_date",
+        "last_event_date",
+        "location_name",
+        "first_reported",
+        "last_reported",
+        "num_articles",
+        "num_mentions",
+        "representative_event_id",
+    ]
+    assert TABLES["event_cluster_members"].column_names == ["cluster_id", "event_id", "article_id", "score"]
 
 
 def test_arrow_schema_carries_descriptions_and_versions():
