@@ -38,6 +38,8 @@ PUBLICATION_FALLBACK = "publication_date_fallback_share"
 SCHEMA_MATCHES = "schema_matches_codebook"
 COUNTS_RECONCILE = "counts_reconcile"
 FOREIGN_KEYS = "foreign_keys_hold"
+CLUSTER_TYPES = "cluster_members_share_event_type"
+CLUSTER_MEMBERS = "cluster_members_reconcile"
 
 
 @dataclass(frozen=True)
@@ -359,4 +361,72 @@ def foreign_keys(articles: pl.DataFrame, events: pl.DataFrame, mentions: pl.Data
             "orphan_events": _sample(orphan_events, ["event_id", "article_id"]),
             "orphan_mentions": _sample(orphan_mentions, ["mention_id", "event_id"]),
         },
+    )
+
+
+def cluster_types_agree(events: pl.DataFrame, clusters: pl.DataFrame, members: pl.DataFrame) -> Finding:
+    """Every member event has its cluster's event type."""
+    typed = members.join(events.select("event_id", "event_type"), on="event_id").join(
+        clusters.select("cluster_id", pl.col("event_type").alias("cluster_type")), on="cluster_id"
+    )
+    bad = typed.filter(pl.col("event_type") != pl.col("cluster_type"))
+    return Finding(
+        CLUSTER_TYPES,
+        bad.height == 0,
+        ERROR,
+        f"all {members.height} cluster members share their cluster's event type"
+        if bad.height == 0
+        else f"{bad.height} cluster members have another event type than their cluster",
+        {"mismatches": _sample(bad, ["cluster_id", "event_id", "event_type", "cluster_type"])},
+    )
+
+
+def cluster_members_reconcile(events: pl.DataFrame, clusters: pl.DataFrame, members: pl.DataFrame) -> Finding:
+    """Members and clusters agree with each other and with the events: every member event exists,
+    every event is in exactly one cluster, every cluster has members, no article twice in a
+    cluster, and `num_articles` / `num_mentions` count the members."""
+    problems: dict[str, list] = {}
+    orphans = members.join(events.select("event_id"), on="event_id", how="anti")
+    if orphans.height:
+        problems["members_without_event"] = _sample(orphans, ["cluster_id", "event_id"])
+    unclustered = events.join(members.select("event_id"), on="event_id", how="anti")
+    if unclustered.height:
+        problems["events_without_cluster"] = _sample(unclustered, ["event_id"])
+    twice = members.filter(pl.col("event_id").is_duplicated())
+    if twice.height:
+        problems["events_in_several_clusters"] = _sample(twice, ["cluster_id", "event_id"])
+    homeless = members.join(clusters.select("cluster_id"), on="cluster_id", how="anti")
+    empty = clusters.join(members.select("cluster_id"), on="cluster_id", how="anti")
+    if homeless.height or empty.height:
+        problems["cluster_ids_mismatch"] = _sample(homeless, ["cluster_id", "event_id"]) + _sample(
+            empty, ["cluster_id"]
+        )
+    counted = (
+        members.join(events.select("event_id", "mention_count"), on="event_id", how="left")
+        .group_by("cluster_id")
+        .agg(
+            pl.len().alias("n_members"),
+            pl.col("article_id").n_unique().alias("n_articles"),
+            pl.col("mention_count").sum().alias("n_mentions"),
+        )
+        .join(clusters.select("cluster_id", "num_articles", "num_mentions"), on="cluster_id")
+    )
+    wrong = counted.filter(
+        (pl.col("n_members") != pl.col("n_articles"))
+        | (pl.col("num_articles") != pl.col("n_articles"))
+        | (pl.col("num_mentions") != pl.col("n_mentions"))
+    )
+    if wrong.height:
+        problems["counts_differ"] = _sample(
+            wrong, ["cluster_id", "n_members", "n_articles", "num_articles", "n_mentions", "num_mentions"]
+        )
+    ok = not problems
+    return Finding(
+        CLUSTER_MEMBERS,
+        ok,
+        ERROR,
+        f"{clusters.height} clusters and {members.height} members reconcile with {events.height} events"
+        if ok
+        else "cluster membership does not reconcile: " + ", ".join(problems),
+        problems,
     )
