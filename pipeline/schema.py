@@ -357,7 +357,7 @@ EVENT_CLUSTERS = Table(
         _c(
             "num_articles",
             I32,
-            "Articles reporting the event (one member event per article).",
+            "Distinct articles among the members: how many articles reported the event.",
             nullable=False,
             minimum=1,
         ),
@@ -387,7 +387,13 @@ EVENT_CLUSTER_MEMBERS = Table(
             nullable=False,
             unique=True,
         ),
-        _c("article_id", STR, "The member event's article; no two members share one.", nullable=False),
+        _c(
+            "article_id",
+            STR,
+            "The member event's article. Two members share one only when the extractor left one event as "
+            "two rows of that article (a headline row and a body row) and other articles tie both to the event.",
+            nullable=False,
+        ),
         _c(
             "score",
             F64,

@@ -137,11 +137,29 @@ def test_direction_matters_for_asymmetric_types():
     assert groups(events) == {frozenset("ab"), frozenset("x")}
 
 
-def test_two_events_of_one_article_never_share_a_cluster():
-    events = frame(event("a", "A1"), event("a2", "A1", target_name="Samia Suluhu Hassan"), event("b", "A2"))
-    found = groups(events)
-    assert not any({"a", "a2"} <= g for g in found)
-    assert len(found) == 2
+def test_two_rows_of_one_article_are_never_paired():
+    # Alike in every way, but one article's two rows: the extractor kept them apart, so do we.
+    events = frame(event("a", "A1"), event("a2", "A1"))
+    assert groups(events) == {frozenset({"a"}), frozenset({"a2"})}
+
+
+def test_a_headline_row_joins_its_body_row_through_other_reports_unless_forbidden():
+    headline = event(
+        "a_title", "A1", section="title", target_name=None, target_country=None, target_sector=None,
+        event_date=D + dt.timedelta(days=1), event_date_end=D + dt.timedelta(days=1), date_basis="publication",
+    )  # fmt: skip
+    events = frame(event("a", "A1"), headline, event("b", "A2"))
+    assert groups(events) == {frozenset({"a", "a_title", "b"})}
+    clusters, _ = cluster_events(events)
+    assert clusters["num_articles"].item() == 2 and clusters["num_mentions"].item() == 3
+    _, members = cluster_events(events, ClusterConfig(one_event_per_article=True))
+    assert (
+        members.group_by("cluster_id")
+        .agg(pl.col("article_id").is_duplicated().any())["article_id"]
+        .not_()
+        .all()
+    )
+    assert members["cluster_id"].n_unique() == 2
 
 
 def test_a_vague_report_does_not_chain_two_meetings():
