@@ -224,7 +224,7 @@ def errors(labelled: pl.DataFrame, limit: int) -> list[str]:
     for (c,) in mixed.select("cluster").sort("cluster").iter_rows():
         lines.append(f"mixed {c[:6]}:")
         show(on.filter(pl.col("cluster") == c).sort("truth", "article_id"))
-    return lines[:limit] if limit else lines
+    return lines[:limit] if limit > 0 else []
 
 
 # --------------------------------------------------------------------------------------------
