@@ -1,6 +1,7 @@
 """Score cross-article event clusters (`pipeline.clusters`) against known truth, at two levels.
 
     .venv/bin/python evaluation/clusters.py                 # article corpus (seed 0) + synthetic 10k
+    .venv/bin/python evaluation/clusters.py --set test      # only the held-back stories
     .venv/bin/python evaluation/clusters.py --seeds 0 1 2 3 4 --errors 10
     .venv/bin/python evaluation/clusters.py --synthetic 0   # article corpus only
 
@@ -241,6 +242,7 @@ def _fmt(s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0], help="generator seeds of the article corpus")
+    ap.add_argument("--set", choices=("dev", "test", "all"), default="all", help="which stories")
     ap.add_argument("--synthetic", type=int, default=10_000, help="synthetic events (0 = skip)")
     ap.add_argument("--synthetic-seed", type=int, default=2)
     ap.add_argument("--errors", type=int, default=0, help="print up to N split/mixed lines")
@@ -250,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     config = ClusterConfig(threshold=args.threshold, one_event_per_article=args.one_per_article)
 
     stories = load_stories()
-    print(f"Article corpus: {len(stories['stories'])} stories, "
+    if args.set != "all":
+        stories = dict(stories, stories=[s for s in stories["stories"] if s.get("set") == args.set])
+    print(f"Article corpus ({args.set}): {len(stories['stories'])} stories, "
           f"{sum(len(s['reports']) for s in stories['stories'])} reports")  # fmt: skip
     totals = {"hits": 0, "predicted": 0, "true": 0}
     for seed in args.seeds:

@@ -30,11 +30,15 @@ How, in four steps, each near-linear in the number of events:
    chaining: a report dated only by its publication date may match Monday's and Wednesday's
    meetings, but cannot bring them into one cluster. Two rows of one article can end in one
    cluster only through other articles' reports (a headline row that names one actor, beside the
-   body row of the same event); `one_event_per_article` forbids even that.
+   body row of the same event); `one_event_per_article` forbids even that. Last, a row that
+   sits apart from its article's other rows of the same type moves to their cluster when it has
+   a strong pair into it and the cluster stays consistent (`_reconcile`): the body row, dated by
+   the text, says which of two look-alike events a headline row dated by publication reports.
 
 Ids are stable: `cluster_id` comes from the cluster's earliest-reported member (publication
-date, then event id), so re-running over the same events gives identical rows, and articles
-published later join existing clusters without renaming them. The result does not depend on the
+date, then event id), so re-running over the same events gives identical rows, and a cluster
+keeps its id when articles published later join it (it changes only if its earliest member
+leaves it, or an earlier-published report of the event arrives late). The result does not depend on the
 order of the input rows. Clustering is a function of the `events` table alone, cheap enough to
 re-run over all events after every batch; since membership lives in its own table, a new batch
 never rewrites an event partition.
@@ -51,7 +55,6 @@ from pipeline.ids import stable_id
 from pipeline.reference import load_json
 from pipeline.schema import EVENT_CLUSTER_MEMBERS, EVENT_CLUSTERS
 
-#: Actor pairs compared in either order for these types (from the trigger lexicon).
 _FUTURE = ("planned", "possible")
 _EARTH_KM = 6371.0
 
@@ -414,25 +417,31 @@ def _merged(a: _Profile, b: _Profile, symmetric: bool, one_per_article: bool) ->
     return _Profile(big, source, target, lo, hi)
 
 
+def _profile(rows: list[int], data: list[tuple]) -> _Profile:
+    """The profile of a set of event rows; `data` holds (article, sc, tc, lo, hi) per row."""
+    first = data[rows[0]]
+    profile = _Profile({first[0]}, {first[1]} - {None}, {first[2]} - {None}, first[3], first[4])
+    for r in rows[1:]:
+        art, sc, tc, lo, hi = data[r]
+        profile.articles.add(art)
+        profile.source |= {sc} - {None}
+        profile.target |= {tc} - {None}
+        profile.lo, profile.hi = max(profile.lo, lo), min(profile.hi, hi)
+    return profile
+
+
 def link(prepared: pl.DataFrame, scored: pl.DataFrame, config: ClusterConfig = DEFAULT) -> list[int]:
     """The cluster of each event row (the row number of the cluster's founding member).
 
     Pairs at or above the threshold are taken best first (ties by row numbers, so the result is
-    deterministic); each joins two clusters only when `_merged` accepts the union.
+    deterministic); each joins two clusters only when `_merged` accepts the union. Then
+    `_reconcile` brings rows of one article together where the extractor split an event.
     """
     n = prepared.height
     parent = list(range(n))
     symmetric = prepared["symmetric"].to_list()
-    profiles: list[_Profile | None] = [
-        _Profile(
-            {art},
-            {sc} if sc is not None else set(),
-            {tc} if tc is not None else set(),
-            lo,
-            hi,
-        )
-        for art, sc, tc, lo, hi in prepared.select("article_id", "sc", "tc", "lo", "hi").iter_rows()
-    ]
+    data = list(prepared.select("article_id", "sc", "tc", "lo", "hi").iter_rows())
+    profiles: list[_Profile | None] = [_profile([x], data) for x in range(n)]
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -453,7 +462,61 @@ def link(prepared: pl.DataFrame, scored: pl.DataFrame, config: ClusterConfig = D
         root, child = (ri, rj) if ri < rj else (rj, ri)  # the earlier-reported founder stays the root
         parent[child] = root
         profiles[root], profiles[child] = merged, None
-    return [find(x) for x in range(n)]
+    labels = [find(x) for x in range(n)]
+    if config.one_event_per_article:
+        return labels
+    return _reconcile(prepared, labels, strong, data, symmetric)
+
+
+def _reconcile(
+    prepared: pl.DataFrame, labels: list[int], strong: pl.DataFrame, data: list[tuple], symmetric: list[bool]
+) -> list[int]:
+    """Move a row into the cluster of a row of its own article (same event type) when it has a
+    strong pair into that cluster and the cluster stays consistent with it.
+
+    Why: a headline row dated only by the publication date ("Japanese leader visits Canberra")
+    fits an event and its look-alike of the next day equally well, and best-first linking may put
+    it with the look-alike. Its article's body row, dated by the text, says which one it is.
+    Returns labels renumbered so that each cluster is named by its earliest-reported member.
+    """
+    siblings = (
+        prepared.group_by("article_id", "event_type")
+        .agg(pl.col("i").sort())
+        .filter(pl.col("i").list.len() > 1)["i"]
+        .to_list()
+    )
+    if not siblings:
+        return labels
+    members: dict[int, list[int]] = {}
+    for x, label in enumerate(labels):
+        members.setdefault(label, []).append(x)
+    involved = {x for group in siblings for x in group}
+    links: dict[int, list[tuple[int, float]]] = {}
+    for i, j, score in (
+        strong.filter(pl.col("i").is_in(involved) | pl.col("j").is_in(involved))
+        .select("i", "j", "score")
+        .iter_rows()
+    ):
+        links.setdefault(i, []).append((j, score))
+        links.setdefault(j, []).append((i, score))
+    for group in siblings:
+        for r in group:
+            own = {labels[s] for s in group if s != r}
+            if labels[r] in own:
+                continue  # already with a row of its article
+            evidence: dict[int, float] = {}
+            for other, score in links.get(r, ()):
+                if labels[other] in own:
+                    evidence[labels[other]] = evidence.get(labels[other], 0.0) + score
+            for target, _ in sorted(evidence.items(), key=lambda kv: (-kv[1], kv[0])):
+                rows = [m for m in members[target] if m != r]
+                if _merged(_profile(rows, data), _profile([r], data), symmetric[r], False) is not None:
+                    members[labels[r]].remove(r)
+                    members[target].append(r)
+                    labels[r] = target
+                    break
+    founder = {label: min(rows) for label, rows in members.items() if rows}
+    return [founder[label] for label in labels]
 
 
 # --------------------------------------------------------------------------------------------

@@ -307,3 +307,23 @@ def test_a_crowded_block_is_compared_within_a_window_only():
     config = ClusterConfig(block_window=20)
     pairs = candidate_pairs(prepare(frame(*rows), config), config)
     assert 0 < pairs.height <= 400 * 20
+
+
+def test_a_headline_row_follows_its_body_row_rather_than_a_look_alike():
+    # A1's headline row, dated by publication, fits Tuesday's meeting and Wednesday's look-alike,
+    # and shares Wednesday's place, so it scores higher there; its own body row says Tuesday.
+    wednesday = D + dt.timedelta(days=1)
+    place = {"location_name": "Arusha", "location_country": "TZA", "latitude": -3.37, "longitude": 36.68}
+    headline = event(
+        "a_title", "A1", section="title", event_date=wednesday, event_date_end=wednesday,
+        date_basis="publication", **place,
+    )  # fmt: skip
+    later = {"event_date": wednesday, "event_date_end": wednesday, "publication_date": wednesday, **place}
+    events = frame(
+        event("a", "A1"),
+        headline,
+        event("b", "A2"),
+        event("w1", "A3", **later),
+        event("w2", "A4", **later),
+    )
+    assert groups(events) == {frozenset({"a", "a_title", "b"}), frozenset({"w1", "w2"})}
