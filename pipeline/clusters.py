@@ -32,7 +32,7 @@ How, in four steps, each near-linear in the number of events:
    cluster only through other articles' reports (a headline row that names one actor, beside the
    body row of the same event); `one_event_per_article` forbids even that. Last, a row that
    sits apart from its article's other rows of the same type moves to their cluster when it has
-   a strong pair into it and the cluster stays consistent (`_reconcile`): the body row, dated by
+   a compatible pair into it and the cluster stays consistent (`_reconcile`): the body row, dated by
    the text, says which of two look-alike events a headline row dated by publication reports.
 
 Ids are stable: `cluster_id` comes from the cluster's earliest-reported member (publication
@@ -465,14 +465,14 @@ def link(prepared: pl.DataFrame, scored: pl.DataFrame, config: ClusterConfig = D
     labels = [find(x) for x in range(n)]
     if config.one_event_per_article:
         return labels
-    return _reconcile(prepared, labels, strong, data, symmetric)
+    return _reconcile(prepared, labels, scored, data, symmetric)
 
 
 def _reconcile(
-    prepared: pl.DataFrame, labels: list[int], strong: pl.DataFrame, data: list[tuple], symmetric: list[bool]
+    prepared: pl.DataFrame, labels: list[int], scored: pl.DataFrame, data: list[tuple], symmetric: list[bool]
 ) -> list[int]:
     """Move a row into the cluster of a row of its own article (same event type) when it has a
-    strong pair into that cluster and the cluster stays consistent with it.
+    compatible pair (any score) into that cluster and the cluster stays consistent with it.
 
     Why: a headline row dated only by the publication date ("Japanese leader visits Canberra")
     fits an event and its look-alike of the next day equally well, and best-first linking may put
@@ -493,7 +493,7 @@ def _reconcile(
     involved = {x for group in siblings for x in group}
     links: dict[int, list[tuple[int, float]]] = {}
     for i, j, score in (
-        strong.filter(pl.col("i").is_in(involved) | pl.col("j").is_in(involved))
+        scored.filter(pl.col("i").is_in(involved) | pl.col("j").is_in(involved))
         .select("i", "j", "score")
         .iter_rows()
     ):
