@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/clusters.py                      # 1k 5k 10k 20k 50k, seed 2
     .venv/bin/python benchmarks/clusters.py --sizes 1000 50000 --seed 3
     .venv/bin/python benchmarks/clusters.py --span-days 365      # one year: denser as it grows
+    .venv/bin/python benchmarks/clusters.py --sizes 20000 --incremental   # old rows moved by new ones
 
 The corpus comes from `evaluation/clusters_synthetic.py` (seed 1 was used while choosing the
 clusterer's settings, so the default seed 2 is held out). By default its span grows with its
@@ -55,6 +56,22 @@ def run(n: int, seed: int, span_days: int | None) -> dict:
     }
 
 
+def incremental(n: int, seed: int, span_days: int | None) -> str:
+    """Cluster the rows published before the median day, then all rows: how many of the earlier
+    rows changed cluster id (moved, or their cluster renamed) when the later half arrived?"""
+    events, _ = generate(n, seed=seed, span_days=span_days)
+    cut = events["publication_date"].sort()[events.height // 2]
+    _, before = cluster_events(events.filter(pl.col("publication_date") < cut))
+    _, after = cluster_events(events)
+    changed = before.join(after, on="event_id", suffix="_after").filter(
+        pl.col("cluster_id") != pl.col("cluster_id_after")
+    )
+    return (
+        f"incremental: {before.height:,} rows published before {cut}, then {events.height:,}; "
+        f"{changed.height} earlier rows ({changed.height / before.height:.2%}) changed cluster id"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -62,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--span-days", type=int, default=None, help="fix the corpus span (default: grows with size)"
     )
+    ap.add_argument("--incremental", action="store_true", help="also cluster in two halves, for each size")
     args = ap.parse_args(argv)
     cluster_events(generate(500, seed=0)[0])  # warm up polars before timing
     span = f"{args.span_days} days" if args.span_days else "40 rows a day"
@@ -80,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['seconds']:.2f} | {r['seconds'] / r['events'] * 1e6:.0f} |",
             flush=True,
         )
+        if args.incremental:
+            print(incremental(n, args.seed, args.span_days), flush=True)
     return 0
 
 
