@@ -31,7 +31,7 @@ from pipeline.actors import lexicon as actor_lexicon
 from pipeline.clean import Article, Sentence
 from pipeline.ids import stable_id
 from pipeline.places import Place, find_places
-from pipeline.reference import QUAD_OF_TYPE, load_json
+from pipeline.reference import GROUP_CODES, QUAD_OF_TYPE, load_json
 from pipeline.temporal import TimeExpression, find_times
 
 # Cue words (data/triggers.json, "cues"): see its "about_cues".
@@ -52,6 +52,7 @@ PERSON_PRONOUNS = frozenset(_CUES["person_pronouns"])
 TARGET_OPTIONAL = frozenset(load_json("triggers.json")["target_optional"])
 RECIPROCAL = frozenset(load_json("triggers.json")["reciprocal"])
 TOPIC_PREPS = tuple(load_json("triggers.json")["topic_preps"])
+DOMESTIC_DEFAULT = frozenset(load_json("triggers.json")["domestic_default"])
 OF_IS_SOURCE = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})  # "the deployment of 1,000 soldiers"
 
 
@@ -958,12 +959,14 @@ def sentence_mentions(
         home = _home_country(place, all_places, ctx)
         sources = [_localized(a, home) for a in sources]
         targets = [_localized(a, home) for a in targets]
-        if not any(t.country for t in targets):
+        if not any(t.country or t.kind == "generic" for t in targets):
             found = _deep_target(trigger, head, sources)
             if found is None and spec.event_type in TARGET_OPTIONAL:
                 found = _place_target(trigger, head, place, all_places)
             targets = [found] if found else targets
         sources, targets = _localized_by_party(sources, targets)
+        if not targets and spec.event_type in DOMESTIC_DEFAULT:
+            targets = _domestic(sources)  # "Ethiopia shut down mobile internet in Amhara"
         if (
             not targets
             and spec.event_type not in TARGET_OPTIONAL
@@ -1094,6 +1097,12 @@ def _place_target(trigger: Token, head: Token, place: Place | None, places: list
     if place is None:
         return None
     return Actor(place.name, place.country, None, "place", place.text)
+
+
+def _domestic(sources: list[Actor]) -> list[Actor]:
+    """The unnamed people of the source's own country, as the target of an act on them."""
+    home = next((a.country for a in sources if a.country and a.country not in GROUP_CODES), None)
+    return [Actor(f"{country_name(home)} (unnamed)", home, None, "implied", "")] if home else []
 
 
 def _crowd(doc: Doc, places: list[Place], ctx: ArticleContext) -> list[Actor]:
