@@ -170,6 +170,7 @@ class ArticleContext:
     persons: list[Actor] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     place_countries: Counter = field(default_factory=Counter)  # countries of the places read so far
+    mentions: Counter = field(default_factory=Counter)  # (name, country) -> times named
 
     def remember(self, actor: Actor) -> None:
         if actor.country is None and actor.kind == "generic":
@@ -178,6 +179,22 @@ class ArticleContext:
         if actor in target:
             target.remove(actor)
         target.append(actor)
+        self.mentions[(actor.name, actor.country)] += 1
+
+    def salient_pair(self) -> list[Actor]:
+        """The two actors "both", "the two countries" or "the leaders" most likely mean: the most
+        named of the article so far (persons when there are two), the latest breaking ties."""
+        pool = self.persons if len(self.persons) >= 2 else self.persons + self.actors
+        ranked = sorted(
+            enumerate(pool), key=lambda ia: (self.mentions[(ia[1].name, ia[1].country)], ia[0]), reverse=True
+        )
+        pair: list[Actor] = []
+        for _, actor in ranked:
+            if all(actor.country != other.country or actor.country is None for other in pair):
+                pair.append(actor)
+            if len(pair) == 2:
+                return sorted(pair, key=pool.index)
+        return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,8 +394,7 @@ def actors_at(tok: Token, ctx: ArticleContext, deep: bool = True) -> list[Actor]
         and tok.tag_ == "NNS"
         and not any(c.dep_ in ("amod", "compound", "poss") and lookup(c.text) for c in tok.children)
     ):
-        pool = ctx.persons if len(ctx.persons) >= 2 else ctx.persons + ctx.actors
-        return pool[-2:] if len(pool) >= 2 else []
+        return ctx.salient_pair()
     if tok.lemma_.lower() in QUANTIFIERS:  # "dozens of protesters", "a group of soldiers"
         of = [
             g
@@ -571,6 +587,9 @@ def roles(
     return sources, targets
 
 
+_FORCE_TYPES = frozenset({"MOBILIZE", "RETREAT"})  # the forces moved are the theme, not the target
+
+
 def _clause_roles(
     verb: Token, trigger: Token, spec: TriggerSpec, ctx: ArticleContext
 ) -> tuple[list[Actor], list[Actor]]:
@@ -580,7 +599,7 @@ def _clause_roles(
     targets: list[Actor] = []
     subj, passive = _subject_of(verb)
     agent = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    theme_verb = verb.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE"
+    theme_verb = verb.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type in _FORCE_TYPES
     if passive:
         for s in subj:
             if s == trigger:
@@ -607,7 +626,7 @@ def _clause_roles(
     elif verb != trigger:
         objects = [c for c in trigger.children if c.dep_ == "dobj"]
         objects += [c for c in verb.children if c.dep_ in ("dative", "iobj")]  # "gave Kyiv aid"
-    elif trigger.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type == "MOBILIZE":
+    elif trigger.lemma_.lower() in THEME_OBJECT_VERBS or spec.event_type in _FORCE_TYPES:
         objects = [c for c in verb.children if c.dep_ in ("dative", "iobj")]
     else:
         objects = [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj", "attr")]
@@ -1362,14 +1381,16 @@ def _dates_compatible(a: Mention, b: Mention) -> bool:
 
 
 def _richness(m: Mention) -> tuple:
-    return (m.section == "body", m.time is not None, m.place is not None, m.confidence)
+    return (not _partial(m), m.section == "body", m.time is not None, m.place is not None, m.confidence)
 
 
 def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     """Group mentions describing the same event: same type, dyad and status group, compatible dates;
-    a headline/dek/summary mention also joins a body event of the same quad class and country dyad."""
+    a headline/dek/summary mention also joins a body event of the same quad class and country dyad,
+    and a mention that names one party only ("the pullback") joins the event it is part of."""
     groups: list[list[Mention]] = []
-    for m in sorted(mentions, key=lambda m: (m.section != "body", m.trigger_start)):
+    order = sorted(mentions, key=lambda m: (_partial(m), m.section != "body", m.trigger_start))
+    for m in order:
         home = None
         for g in groups:
             lead = g[0]
@@ -1378,6 +1399,8 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
                 same = QUAD_OF_TYPE[lead.event_type] == QUAD_OF_TYPE[m.event_type] and _dyad_key(
                     lead, True
                 ) == _dyad_key(m, True)
+            if not same and _partial(m) and not _partial(lead):
+                same = lead.event_type == m.event_type and _covers(lead, m)
             modes = {x.mode for x in g if x.mode} | ({m.mode} if m.mode else set())
             if (
                 same
@@ -1392,6 +1415,26 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
         else:
             home.append(m)
     return groups
+
+
+def _partial(m: Mention) -> bool:
+    return m.source is None or m.target is None or m.target.kind == "implied"
+
+
+def _covers(full: Mention, part: Mention) -> bool:
+    """The party a partial mention names plays the same role in the full one (either role when the
+    event is symmetric)."""
+    known = [(role, a) for role, a in (("source", part.source), ("target", part.target)) if a is not None]
+    if not known or (part.target is not None and part.target.kind == "implied" and len(known) == 1):
+        return False
+    for role, actor in known:
+        if actor.kind == "implied":
+            continue
+        roles = {"source": full.source, "target": full.target}
+        candidates = list(roles.values()) if full.symmetric else [roles[role]]
+        if not any(c is not None and _party(c, True) == _party(actor, True) for c in candidates):
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------
