@@ -447,10 +447,12 @@ def print_articles(s: dict, pred: Prediction, errors: int, items) -> None:
             rows = pred.rows.get(stem, [])
             events = gold.get("events", [])
             matched = assign(events, rows)
+            loose = assign(events, rows, strict=False)
             for gi, g in enumerate(events):
                 if gi not in matched and g.get("required", True):
+                    kind = "MISS (type+actors found)" if gi in loose else "MISS"
                     print(
-                        f"    MISS {stem} {g['id']} {g['types']} {g.get('source')}->{g.get('target')} {g['status']}: {g.get('evidence', '')[:110]}"
+                        f"    {kind} {stem} {g['id']} {g['types']} {g.get('source')}->{g.get('target')} {g['status']}: {g.get('evidence', '')[:110]}"
                     )
             used = set(matched.values())
             for pi, e in enumerate(rows):

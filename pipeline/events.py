@@ -784,7 +784,8 @@ def status_of(trigger: Token, head: Token) -> str:
         if kids:
             return "negated"
     chain = _clause_chain(trigger)
-    if any(g.lemma_.lower() in NEGATING_GOVERNORS for g in chain[:2]):
+    if any(g.lemma_.lower() in NEGATING_GOVERNORS and g.i < trigger.i for g in chain[:2]):
+        # "denied attacking"; not "X accused Y of Z, a charge Y denied" (the denial comes after)
         return "negated"
     for v in verbs:
         aux = {c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")}
@@ -1258,16 +1259,42 @@ def _negates_event(trigger: Token, heads: set[int]) -> bool:
     return any(c.i in heads and c.dep_ in ("xcomp", "ccomp", "dobj", "pcomp") for c in trigger.children)
 
 
+_PLACE_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos"})
+_DIRECTIONS = frozenset(
+    {"west", "east", "north", "south", "northwest", "northeast", "southwest", "southeast"}
+)
+
+
 def _is_event_place(doc: Doc, place: Place) -> bool:
-    """A place says where an event happened when a locative preposition governs it ("in Budapest")
-    or it names an event noun ("the Alaska meeting"); "Moscow said" and "supplies to Kyiv" do not."""
+    """A place says where an event happened when a locative preposition governs it ("in Budapest",
+    "in Congo's North Kivu province", "west of Mandera"), when it is the object of a material act
+    ("captured the town of Sake"), or when it names an event noun ("the Alaska meeting"); "Moscow
+    said" and "supplies to Kyiv" do not."""
     span = doc.char_span(place.start, place.end, alignment_mode="expand")
     if span is None:
         return False
     root = span.root
-    if root.dep_ == "pobj":
-        return root.head.lower_ in LOCATIVE_PREPS
-    return root.dep_ in ("compound", "nmod") and _noun_trigger(root.head) is not None
+    if root.dep_ in ("compound", "nmod") and _noun_trigger(root.head) is not None:
+        return True
+    np = root
+    for _ in range(4):  # up to the noun phrase the place modifies: "the southern Cusco region"
+        if np.dep_ in _PLACE_MODIFIER_DEPS and np.head != np:
+            np = np.head
+        elif np.dep_ == "pobj" and np.head.lower_ == "of" and np.head.head.pos_ in ("NOUN", "ADV", "ADJ"):
+            np = np.head.head  # "the town of Sake", "west of Mandera"
+        else:
+            break
+    if np.lower_ in _DIRECTIONS:
+        return True
+    if np.dep_ == "pobj":
+        return np.head.lower_ in LOCATIVE_PREPS
+    if np.dep_ in ("dobj", "nsubjpass") and np.head.pos_ == "VERB":
+        spec = lexicon().verbs.get(np.head.lemma_.lower())
+        return spec is not None and spec.event_type in _PLACE_OBJECT_TYPES
+    return False
+
+
+_PLACE_OBJECT_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "PROTEST"})
 
 
 def _ahead(time: TimeExpression, publication: dt.date) -> bool:
