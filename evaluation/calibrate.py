@@ -6,10 +6,10 @@
 The confidence of a mention is a logistic function of a few features of how it was found
 (`pipeline.events.CONFIDENCE_FEATURES`: a verbal or nominal trigger, which actors have countries,
 a target read from the place, a trigger word with several readings, ...). The weights are fitted by
-L2-regularised logistic regression on the dev sentences (a mention is right when it has the
-sentence's gold type) and the synthetic gold articles (right when it matches a gold event by type
-and actors). The held-back test sentences are not used, so `evaluation/events.py --set test` shows
-how well the score is calibrated on unseen text.
+L2-regularised logistic regression on the dev and dev2 sentences (a mention is right when it has
+the sentence's gold type) and the synthetic gold articles (right when it matches a gold event by
+type and actors). The held-back test and test2 sentences are not used, so `evaluation/events.py
+--set test2` shows how well the score is calibrated on unseen text.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pipeline.events import CONFIDENCE_FEATURES, extract_article, is_extractable
 from pipeline.nlp import get_nlp  # noqa: E402
 
 OUT = ROOT / "pipeline" / "data" / "confidence.json"
+DEV_SETS = ("dev", "dev2")  # the sentence sets used while building; test and test2 stay held back
 
 
 def mentions_by_file(files: dict[str, str]) -> dict[str, list]:
@@ -58,7 +59,7 @@ def _row(m) -> dict:
 
 def training_data() -> tuple[np.ndarray, np.ndarray]:
     x, y = [], []
-    items = load_sentences(GOLD / "sentences_dev.jsonl")
+    items = [g for name in DEV_SETS for g in load_sentences(GOLD / f"sentences_{name}.jsonl")]
     found = mentions_by_file({g["id"]: sentence_article(g, "neutral") for g in items})
     for g in items:
         for m in found.get(g["id"], []):

@@ -1329,6 +1329,8 @@ CONFIDENCE_FEATURES = (
     "quoted",
     "other_triggers",
     "ambiguous_trigger",
+    "target_implied",
+    "main_predicate",
 )
 
 
@@ -1354,6 +1356,8 @@ def confidence_features(
         "quoted": float(before.count('"') % 2 == 1 or before.count("“") > before.count("”")),
         "other_triggers": float(min(n_triggers - 1, 3)),
         "ambiguous_trigger": float(trigger.lemma_.lower() in lexicon().ambiguous),
+        "target_implied": float(target is not None and target.kind == "implied"),
+        "main_predicate": float(_main_predicate(trigger)),
     }
 
 
