@@ -791,6 +791,8 @@ def status_of(trigger: Token, head: Token) -> str:
         aux = {c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")}
         if aux & {"will", "shall", "'ll", "wo"}:
             return "planned"
+        if "would" in aux and _reported(v):
+            return "planned"  # "said it would expel": the future of reported speech
         if aux & {"could", "may", "might", "can", "would"}:
             return "possible"
         if "to" in aux and v.dep_ == "xcomp" and v.head.lemma_.lower() in PLANNED_GOVERNORS:
@@ -815,6 +817,11 @@ def status_of(trigger: Token, head: Token) -> str:
         if c.dep_ in ("amod", "compound") and c.lower_ in FUTURE_MODIFIERS:
             return FUTURE_MODIFIERS[c.lower_]
     return "occurred"
+
+
+def _reported(verb: Token) -> bool:
+    """A verb in the clause a speech verb reports ("Algeria said it would expel ...")."""
+    return verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_.lower() in SPEECH_VERBS
 
 
 def claimant_of(trigger: Token, ctx: ArticleContext) -> Actor | None:
@@ -958,6 +965,7 @@ def sentence_mentions(
             note("embedded")
             continue
         sources, targets = roles(trigger, head, spec, ctx)
+        conditional = _conditional_threat(trigger, spec)
         spec = _reading(trigger, spec, sources, targets, spec_at)
         if not sources and spec.event_type == "PROTEST":
             sources = _crowd(doc, all_places, ctx)  # "rallies were held in 40 Brazilian cities"
@@ -965,6 +973,8 @@ def sentence_mentions(
             note("no actors")
             continue
         status = status_of(trigger, head)
+        if conditional:
+            status = "occurred"  # "would attack unless ...": the threat is made, whatever follows
         claimant = claimant_of(trigger, ctx)
         time = _inherited(trigger, time_at, trigger_ids)
         place = _inherited(trigger, place_at, trigger_ids, through_speech=False)
@@ -1184,14 +1194,7 @@ def _reading(
         and not targets
     ):
         return TriggerSpec("MOBILIZE", "troops")  # "the navy held exercises in the Baltic"
-    if (
-        QUAD_OF_TYPE[spec.event_type] == "MATERIAL_CONFLICT"
-        and any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in trigger.children)
-        and any(
-            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
-            for c in trigger.children
-        )
-    ):
+    if _conditional_threat(trigger, spec):
         return TriggerSpec("THREATEN", "")  # "would resume attacks unless the government halted ..."
     if lemma in lex.commissive:
         for c in trigger.children:
@@ -1200,6 +1203,19 @@ def _reading(
                 conflict = QUAD_OF_TYPE[promised.event_type].endswith("CONFLICT")
                 return TriggerSpec("THREATEN" if conflict else "AGREE", "")
     return spec
+
+
+def _conditional_threat(trigger: Token, spec: TriggerSpec) -> bool:
+    """A conflict act announced for the future on a condition: a threat ("would attack the
+    capital unless Bamako freed their leaders")."""
+    return (
+        QUAD_OF_TYPE[spec.event_type] == "MATERIAL_CONFLICT"
+        and any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in trigger.children)
+        and any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+            for c in trigger.children
+        )
+    )
 
 
 def _localized_by_party(sources: list[Actor], targets: list[Actor]) -> tuple[list[Actor], list[Actor]]:

@@ -163,3 +163,85 @@ def test_confidence_is_a_probability_and_ranks_complete_dyads_higher():
     assert all(0 <= e["confidence"] <= 1 for e in full + bare)
     if bare:
         assert max(e["confidence"] for e in full) > max(e["confidence"] for e in bare)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # headline verbs the parser reads as modifiers of their object
+        ("Senegal arrests opposition mayor ahead of vote", ("COERCE", "SEN", "SEN", "occurred")),
+        # a particle after the object of a phrasal verb
+        ("Chad will pull its soldiers back from the Niger border.", ("RETREAT", "TCD", None, "planned")),
+        # a verb whose subject is the recipient
+        ("Moldova received 40 armoured vehicles from Romania on Friday.", ("AID", "ROU", "MDA", "occurred")),
+        # a verb, a preposition and its object that make an event together
+        (
+            "Guyana took Venezuela to the International Court of Justice.",
+            ("ACCUSE", "GUY", "VEN", "occurred"),
+        ),
+        # a conditional threat: a conflict act that will happen unless something else does
+        (
+            "The rebels said they would attack the capital unless Bamako freed their leaders.",
+            ("THREATEN", "MLI", None, "occurred"),
+        ),
+        # a pronoun subject of a reported clause is the reporting verb's subject
+        ("Algeria said it would expel two French diplomats.", ("SANCTION", "DZA", "FRA", "planned")),
+        # the transfer's moved thing is not its target: a passive with "from" and "to"
+        (
+            "A Serbian fugitive was extradited from Spain to Montenegro.",
+            ("COOPERATE", "ESP", "MNE", "occurred"),
+        ),
+        # a state acting on its own people with no named target
+        (
+            "Ethiopia blocked access to social media in the Tigray region.",
+            ("COERCE", "ETH", "ETH", "occurred"),
+        ),
+    ],
+)
+def test_more_general_patterns(sentence, expected):
+    assert expected in dyads(events_of(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # civilians who block a road protest; an army that takes a town assaults it
+        ("Truck drivers blocked the main highway into Lima.", "PROTEST"),
+        ("Rebel fighters took control of the town of Kidal.", "ASSAULT"),
+        # an exercise with one party is a show of force; a joint one is cooperation
+        ("The Iranian navy held exercises in the Gulf of Oman.", "MOBILIZE"),
+        ("Indian and French warships held joint exercises off Goa.", "COOPERATE"),
+        # a vow takes its type from what is promised
+        ("Pakistan vowed to retaliate against Afghan militants.", "THREATEN"),
+        ("Japan pledged to cooperate with South Korea on missile warnings.", "AGREE"),
+    ],
+)
+def test_type_depends_on_who_acts_and_what_is_promised(sentence, expected):
+    assert expected in {e["event_type"] for e in events_of(sentence)}
+
+
+def test_coordinated_demonyms_keep_the_head_and_pair_for_mutual_acts():
+    events = events_of("Thai and Cambodian soldiers clashed near the temple on Sunday.")
+    clash = next(e for e in events if e["event_type"] == "ASSAULT")
+    assert {clash["source_country"], clash["target_country"]} == {"THA", "KHM"}
+    assert clash["source_sector"] == "MIL"
+
+
+def test_partial_mention_joins_the_event_it_belongs_to():
+    body = (
+        "Ghana and Togo withdrew troops from the disputed border post on Tuesday.\n\n"
+        "Nigeria welcomed the withdrawal, which the two countries agreed in August."
+    )
+    retreat = [e for e in events_of(body) if e["event_type"] == "RETREAT"]
+    assert len(retreat) == 1
+    assert {retreat[0]["source_country"], retreat[0]["target_country"]} == {"GHA", "TGO"}
+
+
+def test_states_named_with_an_organisation_outrank_the_dictionary():
+    e = events_of("Zambia's Democratic Progressive Party accused the police of bias.")[0]
+    assert e["source_country"] == "ZMB"
+
+
+def test_words_of_longer_names_are_not_actors():
+    events = events_of("Malian troops withdrew from a base in West Darfur.")
+    assert all("WST" not in (e["source_country"], e["target_country"]) for e in events)
