@@ -20,6 +20,8 @@ import pyarrow as pa
 from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.reference import (
     COUNTRY_CODES,
+    MODES_OF_TYPE,
+    QUAD_OF_TYPE,
     DATE_BASES,
     DATE_PRECISIONS,
     EVENT_TYPES,
@@ -54,6 +56,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A rule over several columns of a row (`check` returns true for valid rows)."""
+
+    name: str
+    description: str
+    check: Callable[[], pl.Expr]
+
+
+@dataclass(frozen=True)
 class Table:
     """An output table: a folder of Parquet files under `<output>/tables/<name>/`."""
 
@@ -62,6 +73,7 @@ class Table:
     grain: str  # what one row is
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default=())
+    rules: tuple[Rule, ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -252,6 +264,23 @@ EVENTS = Table(
         ),
         _c("extractor_version", STR, "Version of the extractor that produced the row.", nullable=False),
     ),
+    rules=(
+        Rule(
+            "mode_fits_type",
+            "`event_mode` is one of the modes of the row's `event_type` (see the ontology below).",
+            lambda: pl.col("event_mode").is_null()
+            | pl.concat_str([pl.col("event_type"), pl.col("event_mode")], separator="/").is_in(
+                [f"{t}/{m}" for t, modes in MODES_OF_TYPE.items() for m in modes]
+            ),
+        ),
+        Rule(
+            "quad_class_fits_type",
+            "`quad_class` is the quad class of the row's `event_type`.",
+            lambda: pl.concat_str([pl.col("event_type"), pl.col("quad_class")], separator="/").is_in(
+                [f"{t}/{q}" for t, q in QUAD_OF_TYPE.items()]
+            ),
+        ),
+    ),
 )
 
 EVENT_MENTIONS = Table(
@@ -441,7 +470,9 @@ def _dy_column(c: Column) -> dy.Column:
 def row_schema(table_name: str) -> type[dy.Schema]:
     """The dataframely schema that validates a table's rows (types, nulls, vocabularies, ranges)."""
     table = TABLES[table_name]
-    attrs = {c.name: _dy_column(c) for c in table.columns}
+    attrs: dict = {c.name: _dy_column(c) for c in table.columns}
+    for r in table.rules:
+        attrs[r.name] = dy.rule()(lambda cls, r=r: r.check())
     return type(f"{table.name.title().replace('_', '')}Rows", (dy.Schema,), attrs)
 
 
@@ -472,6 +503,10 @@ def codebook_markdown() -> str:
                 desc += " See the vocabulary below."
             out.append(f"| `{c.name}` | {c.type_name} | {'yes' if c.nullable else 'no'} | {desc} |")
         out.append("")
+        if t.rules:
+            out += ["Rules over several columns:", ""]
+            out += [f"- `{r.name}`: {r.description}" for r in t.rules]
+            out.append("")
     out += ["## Quarantine reason codes", "", "| code | meaning |", "|---|---|"]
     out += [f"| `{code}` | {text} |" for code, text in QUARANTINE_REASONS.items()]
     out += [
@@ -487,5 +522,10 @@ def codebook_markdown() -> str:
     from pipeline.reference import GROUP_CODES
 
     out += [f"| `{code}` | {text} |" for code, text in GROUP_CODES.items()]
+    out += ["", "## Event types and modes (PLOVER 2.0)", "", "| event_type | quad_class | modes |", "|---|---|---|"]
+    out += [
+        f"| `{t}` | {QUAD_OF_TYPE[t]} | {', '.join(f'`{m}`' for m in modes) or '-'} |"
+        for t, modes in MODES_OF_TYPE.items()
+    ]
     out.append("")
     return "\n".join(out)

@@ -41,3 +41,15 @@ def test_offsets_match_catches_shifted_offsets():
     )
     assert quality.offsets_match(good, articles).passed
     assert not quality.offsets_match(good.with_columns(pl.col("sentence_start") + 1), articles).passed
+
+
+def test_event_rows_must_use_a_mode_of_their_type():
+    from tests.test_events import events_of
+
+    events = pl.DataFrame(events_of("Russian jets bombed a market in Idlib on Friday."))
+    assert quality.rows_valid("events", events).passed
+    wrong_mode = events.with_columns(pl.lit("phone").alias("event_mode"))
+    finding = quality.rows_valid("events", wrong_mode)
+    assert not finding.passed and "mode_fits_type" in finding.message
+    wrong_quad = events.with_columns(pl.lit("VERBAL_COOPERATION").alias("quad_class"))
+    assert "quad_class_fits_type" in quality.rows_valid("events", wrong_quad).message
