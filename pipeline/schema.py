@@ -20,13 +20,13 @@ import pyarrow as pa
 from pipeline import __version__ as PIPELINE_VERSION
 from pipeline.reference import (
     COUNTRY_CODES,
-    MODES_OF_TYPE,
-    QUAD_OF_TYPE,
     DATE_BASES,
     DATE_PRECISIONS,
     EVENT_TYPES,
     LOCATION_PRECISIONS,
+    MODES_OF_TYPE,
     QUAD_CLASSES,
+    QUAD_OF_TYPE,
     QUARANTINE_REASONS,
     SECTIONS,
     SECTORS,
@@ -268,9 +268,11 @@ EVENTS = Table(
         Rule(
             "mode_fits_type",
             "`event_mode` is one of the modes of the row's `event_type` (see the ontology below).",
-            lambda: pl.col("event_mode").is_null()
-            | pl.concat_str([pl.col("event_type"), pl.col("event_mode")], separator="/").is_in(
-                [f"{t}/{m}" for t, modes in MODES_OF_TYPE.items() for m in modes]
+            lambda: (
+                pl.col("event_mode").is_null()
+                | pl.concat_str([pl.col("event_type"), pl.col("event_mode")], separator="/").is_in(
+                    [f"{t}/{m}" for t, modes in MODES_OF_TYPE.items() for m in modes]
+                )
             ),
         ),
         Rule(
@@ -522,7 +524,13 @@ def codebook_markdown() -> str:
     from pipeline.reference import GROUP_CODES
 
     out += [f"| `{code}` | {text} |" for code, text in GROUP_CODES.items()]
-    out += ["", "## Event types and modes (PLOVER 2.0)", "", "| event_type | quad_class | modes |", "|---|---|---|"]
+    out += [
+        "",
+        "## Event types and modes (PLOVER 2.0)",
+        "",
+        "| event_type | quad_class | modes |",
+        "|---|---|---|",
+    ]
     out += [
         f"| `{t}` | {QUAD_OF_TYPE[t]} | {', '.join(f'`{m}`' for m in modes) or '-'} |"
         for t, modes in MODES_OF_TYPE.items()
