@@ -5,6 +5,7 @@ import dagster as dg
 from assets.checks import result, specs
 from assets.ingest import RAW
 from assets.metadata import counts_markdown, markdown_preview, removed_markdown
+from assets.partitions import BATCHES
 from assets.resources import PipelineConfig
 from pipeline import __version__, quality, run, storage
 from pipeline.clean import removed_summary
@@ -30,6 +31,7 @@ CHECKS = [
 @dg.asset(
     name=CLEANED,
     deps=[RAW],
+    partitions_def=BATCHES,
     group_name="articles",
     kinds={"python", "parquet"},
     owners=["team:data-engineering"],
@@ -38,17 +40,19 @@ CHECKS = [
     check_specs=specs(CLEANED, CHECKS),
     description="Cleaned articles: title, dek, summary bullets and body recovered from the scraped page, "
     "page chrome removed and counted, text repaired and normalised, language identified, duplicates "
-    "pointing at their original. One canonical `text` per article; every offset indexes into it.",
+    "pointing at their original (in this batch or an earlier one). One canonical `text` per article; "
+    "every offset indexes into it.",
 )
 def cleaned_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
     settings = pipeline.settings()
-    raw = run.raw_from_frame(storage.read_staging(pipeline.output, "raw_articles"))
-    articles, rejected = run.clean(raw, settings)
+    out, key = pipeline.output, context.partition_key
+    raw = run.raw_from_frame(storage.read_staging(out, key, "raw_articles"))
+    articles, rejected = run.clean(raw, settings, run.prior(out, exclude=key))
     staged = run.staged_articles_frame(articles)
-    storage.write_staging(pipeline.output, "cleaned_articles", staged)
-    storage.write_staging(pipeline.output, "clean_quarantine", run.quarantine_frame(rejected))
+    storage.write_staging(out, key, "cleaned_articles", staged)
+    storage.write_staging(out, key, "clean_quarantine", run.quarantine_frame(rejected))
     frame = staged.drop("sentences")  # the articles table rows
-    context.log.info(f"cleaned {frame.height} articles, quarantined {len(rejected)}")
+    context.log.info(f"batch {key}: cleaned {frame.height} articles, quarantined {len(rejected)}")
     findings = [
         quality.rows_valid("articles", frame),
         quality.unique_ids("articles", frame),

@@ -19,10 +19,12 @@ def specs(asset_key: str, decls: Iterable[CheckDecl]) -> list[dg.AssetCheckSpec]
     ]
 
 
-def result(finding: Finding) -> dg.AssetCheckResult:
+def result(finding: Finding, asset: str | None = None) -> dg.AssetCheckResult:
+    """A check result; `asset` names the asset when the step materializes several."""
     severity = dg.AssetCheckSeverity.ERROR if finding.severity == ERROR else dg.AssetCheckSeverity.WARN
     return dg.AssetCheckResult(
         check_name=finding.check,
+        asset_key=asset,
         passed=finding.passed,
         severity=severity,
         description=finding.message,

@@ -5,23 +5,37 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.articles import cleaned_articles
+from assets.dataset import dataset_tables, events_duckdb
 from assets.events import extracted_events
 from assets.ingest import raw_articles
 from assets.resources import PipelineConfig
-from assets.tables import TABLE_ASSETS, TABLE_CHECKS_DEFS
+from assets.sensors import INGEST_JOB, REFRESH_JOB, landing_folder_sensor
+from assets.tables import batch_tables
 
-ALL_ASSETS = [raw_articles, cleaned_articles, extracted_events, *TABLE_ASSETS]
-ALL_CHECKS = list(TABLE_CHECKS_DEFS)
+BATCH_ASSETS = [raw_articles, cleaned_articles, extracted_events, batch_tables]
+DATASET_ASSETS = [dataset_tables, events_duckdb]
+ALL_ASSETS = [*BATCH_ASSETS, *DATASET_ASSETS]
+ALL_CHECKS: list = []  # every check is declared with its asset
 
-materialize_all = dg.define_asset_job(
-    "materialize_all",
-    selection=dg.AssetSelection.all(),
-    description="Read the landing folder and rebuild every table.",
+ingest_batch = dg.define_asset_job(
+    INGEST_JOB,
+    selection=dg.AssetSelection.assets(*BATCH_ASSETS, *DATASET_ASSETS),
+    description="Process one batch of input files (a partition) and refresh the dataset tables.",
+)
+process_batches = dg.define_asset_job(
+    "process_batches",
+    selection=dg.AssetSelection.assets(*BATCH_ASSETS),
+    description="Process batches (partitions) only: what a backfill over many batches runs.",
+)
+refresh_dataset = dg.define_asset_job(
+    REFRESH_JOB,
+    selection=dg.AssetSelection.assets(*DATASET_ASSETS),
+    description="Rebuild the clusters, actors and the DuckDB catalog from every batch.",
 )
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    asset_checks=ALL_CHECKS,
-    jobs=[materialize_all],
+    jobs=[ingest_batch, process_batches, refresh_dataset],
+    sensors=[landing_folder_sensor],
     resources={"pipeline": PipelineConfig.from_env()},
 )

@@ -5,6 +5,7 @@ import dagster as dg
 from assets.articles import CLEANED
 from assets.checks import result, specs
 from assets.metadata import counts_markdown, markdown_preview
+from assets.partitions import BATCHES
 from assets.resources import PipelineConfig
 from pipeline import EXTRACTOR_VERSION, quality, run, storage
 
@@ -29,6 +30,7 @@ CHECKS = [
 @dg.asset(
     name=EXTRACTED,
     deps=[CLEANED],
+    partitions_def=BATCHES,
     group_name="events",
     kinds={"python", "spacy", "parquet"},
     owners=["team:nlp"],
@@ -41,13 +43,14 @@ CHECKS = [
     "mentions in headline, dek, summary and body are merged.",
 )
 def extracted_events(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
-    staged = storage.read_staging(pipeline.output, "cleaned_articles")
+    out, key = pipeline.output, context.partition_key
+    staged = storage.read_staging(out, key, "cleaned_articles")
     articles = run.articles_from_frame(staged)
     events, mentions = run.extract(articles, pipeline.settings())
-    storage.write_staging(pipeline.output, "events", events)
-    storage.write_staging(pipeline.output, "event_mentions", mentions)
+    storage.write_staging(out, key, "events", events)
+    storage.write_staging(out, key, "event_mentions", mentions)
     context.log.info(
-        f"extracted {events.height} events ({mentions.height} mentions) from {len(articles)} articles"
+        f"batch {key}: extracted {events.height} events ({mentions.height} mentions) from {len(articles)} articles"
     )
     findings = [
         quality.rows_valid("events", events),

@@ -1,19 +1,19 @@
-"""Ingest: read every file in the landing folder and validate it (article or quarantine)."""
+"""Ingest: read a batch of files from the landing folder and validate them (article or quarantine)."""
 
 import dagster as dg
-import polars as pl
 
 from assets.checks import result, specs
 from assets.metadata import counts_markdown, markdown_preview
+from assets.partitions import BATCHES
 from assets.resources import PipelineConfig
-from pipeline import __version__, quality, run, storage
+from pipeline import __version__, inventory, quality, run, storage
 
 RAW = "raw_articles"
 CHECKS = [
     (
         quality.FILES_ACCOUNTED,
         True,
-        "Every file in the landing folder became a raw article or a quarantine row.",
+        "Every file of the batch became a raw article or a quarantine row.",
     ),
     (
         quality.QUARANTINE_REASONS_CHECK,
@@ -25,30 +25,31 @@ CHECKS = [
 
 @dg.asset(
     name=RAW,
+    partitions_def=BATCHES,
     group_name="ingest",
     kinds={"python", "parquet"},
     owners=["team:data-engineering"],
     tags={"stage": "ingest"},
     code_version=__version__,
     check_specs=specs(RAW, CHECKS),
-    description="Raw article files from the landing folder (PIPELINE_INPUT_DIR), read and validated: "
-    "publication date and title from the header line, the body still raw. Files that are empty, "
-    "binary, undecodable, header-less, undated or too large become quarantine rows with a reason.",
+    retry_policy=dg.RetryPolicy(max_retries=2, delay=5),  # a file system hiccup is worth a retry
+    description="The batch's raw article files from the landing folder (PIPELINE_INPUT_DIR), read and "
+    "validated: publication date and title from the header line, the body still raw. Files that are "
+    "empty, binary, undecodable, header-less, undated, too large or links out of the folder become "
+    "quarantine rows with a reason.",
 )
 def raw_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
     settings = pipeline.settings()
-    ing = run.ingest(settings)
-    inputs = pl.DataFrame(
-        {"source_file": [r.source_file for r in ing.raw] + [q.source_file for q in ing.quarantined]},
-        schema={"source_file": pl.String},
-    )
+    batch = inventory.load_manifest(pipeline.output, context.partition_key)
+    ing = run.ingest_files(settings, batch.files)
     raw = run.raw_frame(ing.raw)
     quarantine = run.quarantine_frame(ing.quarantined)
-    storage.write_staging(pipeline.output, "inputs", inputs)
-    storage.write_staging(pipeline.output, "raw_articles", raw)
-    storage.write_staging(pipeline.output, "raw_quarantine", quarantine)
+    out, key = pipeline.output, context.partition_key
+    storage.write_staging(out, key, "raw_articles", raw)
+    storage.write_staging(out, key, "raw_quarantine", quarantine)
+    storage.write_staging(out, key, "registry", run.registry_frame(ing.registry))
     context.log.info(
-        f"read {ing.n_files} files from {settings.input_dir}: {raw.height} valid, "
+        f"batch {key}: read {ing.n_files} files from {settings.input_dir}: {raw.height} valid, "
         f"{quarantine.height} quarantined"
     )
     findings = [

@@ -20,10 +20,12 @@ class PipelineConfig(dg.ConfigurableResource):
     output_dir: str = "data"
     backend: str = "local"
     dask_address: str = ""
-    batch_size: int = 64
+    batch_size: int = 500
     max_file_bytes: int = 5_000_000
     max_article_chars: int = 200_000
     max_sentence_chars: int = 5_000
+    #: Seconds a step waits for another run's lock on the output folder before failing.
+    lock_timeout: float = 600.0
 
     @classmethod
     def from_env(cls) -> PipelineConfig:

@@ -1,174 +1,153 @@
-"""Tables: the Parquet datasets users query, written atomically under `<output>/tables/<table>/`."""
+"""Tables: the Parquet datasets users query, written batch by batch under `<output>/tables/<table>/`.
 
-from collections.abc import Callable
-from pathlib import Path
+One multi-asset writes a batch's rows of the four batch-written tables (articles, events,
+event_mentions, quarantine) as files of their own, `year=YYYY/month=MM/<batch>.parquet`, and then
+commits the batch in the registry. Other batches' files are never touched, so re-processing one
+partition leaves the others as they were.
+"""
+
+from collections.abc import Iterator
 
 import dagster as dg
 import polars as pl
 
 from assets.articles import CLEANED
-from assets.checks import result, specs
+from assets.checks import result
 from assets.events import EXTRACTED
 from assets.ingest import RAW
 from assets.metadata import counts_markdown, table_metadata
+from assets.partitions import BATCHES
 from assets.resources import PipelineConfig
-from pipeline import __version__, quality, storage
+from pipeline import __version__, quality, run, storage
 from pipeline.schema import ARTICLES, EVENT_MENTIONS, EVENTS, QUARANTINE, Table
 
+BATCH_TABLES: list[tuple[Table, list[str], list[str], str]] = [
+    (
+        ARTICLES,
+        [CLEANED],
+        ["article_id", "source_file", "publication_date", "title", "language"],
+        "The `articles` table: one row per cleaned article, with its canonical text.",
+    ),
+    (
+        EVENTS,
+        [EXTRACTED],
+        [
+            "event_type",
+            "source_name",
+            "source_country",
+            "target_name",
+            "target_country",
+            "status",
+            "event_date",
+        ],
+        "The `events` table: one row per event and dyad per article (PLOVER 2.0).",
+    ),
+    (
+        EVENT_MENTIONS,
+        [EXTRACTED],
+        ["event_id", "section", "trigger_text", "sentence_text"],
+        "The `event_mentions` table: every textual mention of an event, with offsets into the article text.",
+    ),
+    (
+        QUARANTINE,
+        [RAW, CLEANED],
+        ["source_file", "stage", "reason_code", "reason"],
+        "The `quarantine` table: every input file that did not become an article, with the reason.",
+    ),
+]
 TABLE_CHECKS = [
-    (quality.SCHEMA_MATCHES, True, "The Parquet files' columns and types equal the codebook."),
-    (quality.ROWS_VALID, True, "Every row follows the codebook."),
+    (quality.SCHEMA_MATCHES, True, "The batch's Parquet files have the codebook's columns and types."),
+    (quality.ROWS_VALID, True, "Every row of the batch follows the codebook."),
+]
+BATCH_CHECKS = [
+    (
+        quality.COUNTS_RECONCILE,
+        True,
+        "The batch's files = its articles + quarantine rows; mention counts add up.",
+    ),
+    (quality.FOREIGN_KEYS, True, "Every event of the batch has its article, every mention its event."),
 ]
 
 
-def _articles(out: Path) -> pl.DataFrame:
-    return storage.read_staging(out, "cleaned_articles").drop("sentences")
-
-
-def _quarantine(out: Path) -> pl.DataFrame:
-    return pl.concat(
-        [storage.read_staging(out, "raw_quarantine"), storage.read_staging(out, "clean_quarantine")]
-    )
-
-
-def _events(out: Path) -> pl.DataFrame:
-    return storage.read_staging(out, "events")
-
-
-def _mentions(out: Path) -> pl.DataFrame:
-    return storage.read_staging(out, "event_mentions")
-
-
-def table_asset(
-    table: Table,
-    build: Callable[[Path], pl.DataFrame],
-    deps: list[str],
-    preview: list[str],
-    description: str,
-    extra_metadata: Callable[[pl.DataFrame], dict] | None = None,
-):
-    """An asset that writes one output table and checks it against the codebook."""
-
-    @dg.asset(
-        name=table.name,
-        deps=deps,
-        group_name="tables",
-        kinds={"parquet", "polars"},
-        owners=["team:data-engineering"],
-        tags={"stage": "tables"},
-        code_version=__version__,
-        check_specs=specs(table.name, TABLE_CHECKS),
-        description=description,
-    )
-    def _asset(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
-        frame = build(pipeline.output)
-        path = storage.write_table(pipeline.output, table, frame)
-        written = storage.read_table(pipeline.output, table.name)
-        context.log.info(f"wrote {written.height} rows to {path}")
-        findings = [
-            quality.schema_matches(table.name, storage.parquet_schema(pipeline.output, table.name)),
-            quality.rows_valid(table.name, written),
+def _specs() -> tuple[list[dg.AssetSpec], list[dg.AssetCheckSpec]]:
+    assets, checks = [], []
+    for table, deps, _, description in BATCH_TABLES:
+        assets.append(
+            dg.AssetSpec(
+                table.name,
+                deps=deps,
+                group_name="tables",
+                kinds={"parquet", "polars"},
+                owners=["team:data-engineering"],
+                tags={"stage": "tables"},
+                code_version=__version__,
+                description=description,
+                partitions_def=BATCHES,
+            )
+        )
+        checks += [
+            dg.AssetCheckSpec(name, asset=table.name, blocking=blocking, description=desc)
+            for name, blocking, desc in TABLE_CHECKS
         ]
-        metadata = table_metadata(table, written, path, preview)
-        if extra_metadata:
-            metadata.update(extra_metadata(written))
-        return dg.MaterializeResult(metadata=metadata, check_results=[result(f) for f in findings])
-
-    return _asset
-
-
-def _event_distributions(frame: pl.DataFrame) -> dict:
-    return {
-        "by_type": dg.MetadataValue.md(counts_markdown(frame, "event_type")),
-        "by_status": dg.MetadataValue.md(counts_markdown(frame, "status")),
-    }
+    checks += [
+        dg.AssetCheckSpec(name, asset=EVENTS.name, blocking=blocking, description=desc)
+        for name, blocking, desc in BATCH_CHECKS
+    ]
+    return assets, checks
 
 
-articles_table = table_asset(
-    ARTICLES,
-    _articles,
-    [CLEANED],
-    ["article_id", "source_file", "publication_date", "title", "language"],
-    "The `articles` table: one row per cleaned article, with its canonical text.",
+_ASSET_SPECS, _CHECK_SPECS = _specs()
+
+
+@dg.multi_asset(
+    name="batch_tables",
+    specs=_ASSET_SPECS,
+    check_specs=_CHECK_SPECS,
+    partitions_def=BATCHES,
+    description="Write the batch's rows of articles, events, event_mentions and quarantine, then commit "
+    "the batch in the registry.",
 )
-events_table = table_asset(
-    EVENTS,
-    _events,
-    [EXTRACTED],
-    ["event_type", "source_name", "source_country", "target_name", "target_country", "status", "event_date"],
-    "The `events` table: one row per event and dyad per article (PLOVER 2.0).",
-    _event_distributions,
-)
-event_mentions_table = table_asset(
-    EVENT_MENTIONS,
-    _mentions,
-    [EXTRACTED],
-    ["event_id", "section", "trigger_text", "sentence_text"],
-    "The `event_mentions` table: every textual mention of an event, with offsets into the article text.",
-)
-quarantine_table = table_asset(
-    QUARANTINE,
-    _quarantine,
-    [RAW, CLEANED],
-    ["source_file", "stage", "reason_code", "reason"],
-    "The `quarantine` table: every input file that did not become an article, with the reason.",
-)
-
-
-@dg.asset_check(
-    asset=EVENTS.name,
-    blocking=True,
-    name=quality.FOREIGN_KEYS,
-    additional_deps=[ARTICLES.name, EVENT_MENTIONS.name],
-    description="Every event's article exists, every mention's event exists, every event has a mention.",
-)
-def foreign_keys_hold(pipeline: PipelineConfig) -> dg.AssetCheckResult:
-    out = pipeline.output
-    return result(
-        quality.foreign_keys(
-            storage.read_table(out, "articles"),
-            storage.read_table(out, "events"),
-            storage.read_table(out, "event_mentions"),
-        )
+def batch_tables(
+    context: dg.AssetExecutionContext, pipeline: PipelineConfig
+) -> Iterator[dg.MaterializeResult]:
+    out, key = pipeline.output, context.partition_key
+    staged = storage.read_staging(out, key, "cleaned_articles")
+    articles = run.articles_from_frame(staged)
+    quarantine = pl.concat(
+        [storage.read_staging(out, key, "raw_quarantine"), storage.read_staging(out, key, "clean_quarantine")]
     )
-
-
-@dg.asset_check(
-    asset=EVENTS.name,
-    blocking=True,
-    name=quality.COUNTS_RECONCILE,
-    additional_deps=[ARTICLES.name, EVENT_MENTIONS.name, QUARANTINE.name],
-    description="Inputs = articles + quarantine; mentions >= events; mention counts add up.",
-)
-def counts_reconcile(pipeline: PipelineConfig) -> dg.AssetCheckResult:
-    out = pipeline.output
-    n_inputs = storage.read_staging(out, "inputs").height
-    return result(
-        quality.counts_reconcile(
-            n_inputs,
-            storage.read_table(out, "articles"),
-            storage.read_table(out, "quarantine"),
-            storage.read_table(out, "events"),
-            storage.read_table(out, "event_mentions"),
-        )
+    tables = run.Tables(
+        staged.drop("sentences"),
+        storage.read_staging(out, key, "events"),
+        storage.read_staging(out, key, "event_mentions"),
+        quarantine,
     )
-
-
-@dg.asset_check(
-    asset=EVENT_MENTIONS.name,
-    blocking=True,
-    name=quality.OFFSETS_MATCH,
-    additional_deps=[ARTICLES.name],
-    description="Each mention's sentence and trigger offsets point at the quoted text.",
-)
-def mention_offsets(pipeline: PipelineConfig) -> dg.AssetCheckResult:
-    out = pipeline.output
-    return result(
-        quality.offsets_match(
-            storage.read_table(out, "event_mentions"), storage.read_table(out, "articles"), trigger=True
+    registry = storage.read_staging(out, key, "registry")
+    with storage.run_lock(out, timeout=pipeline.lock_timeout):
+        run.write_batch(out, key, tables, articles, registry.to_dicts())
+    frames = tables.as_dict()
+    for table, _, preview, _ in BATCH_TABLES:
+        frame = frames[table.name]
+        files = storage.batch_files(out, table.name, key)
+        findings = [
+            quality.schema_matches(table.name, storage.file_schema(files)),
+            quality.rows_valid(table.name, frame),
+        ]
+        if table is EVENTS:
+            findings += [
+                quality.counts_reconcile(
+                    registry.height, tables.articles, tables.quarantine, tables.events, tables.event_mentions
+                ),
+                quality.foreign_keys(tables.articles, tables.events, tables.event_mentions),
+            ]
+        metadata = table_metadata(table, frame, storage.table_dir(out, table.name), preview)
+        metadata["files"] = dg.MetadataValue.md(
+            "\n".join(f"- `{f.relative_to(out)}`" for f in files) or "_none_"
         )
-    )
-
-
-TABLE_ASSETS = [articles_table, events_table, event_mentions_table, quarantine_table]
-TABLE_CHECKS_DEFS = [foreign_keys_hold, counts_reconcile, mention_offsets]
+        if table is EVENTS:
+            metadata["by_type"] = dg.MetadataValue.md(counts_markdown(frame, "event_type"))
+            metadata["by_status"] = dg.MetadataValue.md(counts_markdown(frame, "status"))
+        context.log.info(f"batch {key}: wrote {frame.height} rows to {len(files)} files of {table.name}")
+        yield dg.MaterializeResult(
+            asset_key=table.name, metadata=metadata, check_results=[result(f, table.name) for f in findings]
+        )

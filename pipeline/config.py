@@ -22,7 +22,7 @@ class Settings:
     output_dir: Path = Path("data")
     backend: str = "local"
     dask_address: str | None = None
-    batch_size: int = 64
+    batch_size: int = 500  # input files per batch (the unit of work and of Dagster partitions)
     max_file_bytes: int = 5_000_000
     max_article_chars: int = 200_000
     max_sentence_chars: int = 5_000

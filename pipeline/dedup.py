@@ -3,10 +3,14 @@
 Two kinds are found:
 - exact duplicates, by a hash of the cleaned text (copies that differ only in encoding, whitespace
   or page chrome);
-- near-duplicates, the same story republished with small edits: MinHash signatures of the body's
-  word 3-gram shingles, candidate pairs from locality-sensitive hashing (datasketch's MinHashLSH,
-  so the cost stays near-linear in the number of articles), each candidate confirmed by the exact
-  Jaccard similarity of the shingle sets.
+- near-duplicates, the same story republished with small edits: MinHash signatures (datasketch)
+  of the body's word 3-gram shingles, candidate pairs from locality-sensitive hashing over bands
+  of the signature (so the cost stays near-linear in the number of articles), each candidate
+  confirmed by the exact Jaccard similarity of the shingle sets.
+
+Across batches, the band keys and text hashes of each batch's originals are kept (`signatures`,
+stored by the run under `state/signatures/`); a later batch joins its band keys with them, so a
+republication arriving weeks later still points at the original.
 
 The original of a group is the copy already processed in an earlier run (`earlier`), else the one
 whose path sorts first, so the same input always gives the same tables.
@@ -16,15 +20,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+import polars as pl
+from datasketch import MinHash
 
 from pipeline.clean import Article
 
 SHINGLE_WORDS = 3
-NUM_PERM = 128
+NUM_PERM = 126
+#: LSH banding of the MinHash signature: 42 bands of 3 values. A pair of Jaccard similarity J
+#: shares a band with probability 1 - (1 - J^3)^42: 0.996 at J = 0.5, 0.04 at J = 0.1.
+BANDS, ROWS = 42, 3
 #: Shingle-set Jaccard similarity above which two bodies are the same story. On the corpus of
 #: `evaluation/dedup.py` republications with up to one word in 20 replaced stay above 0.5, while
 #: different stories on one topic stay below 0.03.
@@ -33,6 +42,8 @@ NEAR_THRESHOLD = 0.5
 MIN_SHINGLES = 8
 _WORD = re.compile(r"\w+")
 _SEED = 1
+
+SIGNATURE_SCHEMA = {"article_id": pl.String, "text_sha256": pl.String, "bands": pl.List(pl.Int64)}
 
 
 def text_hash(article: Article) -> str:
@@ -49,12 +60,61 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def mark_duplicates(articles: list[Article], earlier: Iterable[str] = ()) -> list[Article]:
+def band_keys(sets: list[set[str]]) -> list[list[int]]:
+    """The LSH band keys of each shingle set (none for sets too small to compare)."""
+    out: list[list[int]] = [[] for _ in sets]
+    eligible = [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
+    if not eligible:
+        return out
+    signatures = MinHash.bulk(
+        [[s.encode("utf-8") for s in sets[i]] for i in eligible], num_perm=NUM_PERM, seed=_SEED
+    )
+    for i, sig in zip(eligible, signatures, strict=True):
+        values = np.asarray(sig.hashvalues, dtype=np.uint64).reshape(BANDS, ROWS)
+        out[i] = [
+            int.from_bytes(
+                hashlib.blake2b(bytes([b]) + row.tobytes(), digest_size=8).digest(), "big", signed=True
+            )
+            for b, row in enumerate(values)
+        ]
+    return out
+
+
+@dataclass
+class Prior:
+    """The originals of earlier batches, as far as finding copies of them needs: cleaned-text
+    hashes, LSH band keys, and a way to fetch their bodies for confirmation."""
+
+    signatures: pl.DataFrame  # SIGNATURE_SCHEMA
+    bodies: Callable[[list[str]], dict[str, str]]
+
+    @classmethod
+    def empty(cls) -> Prior:
+        return cls(pl.DataFrame(schema=SIGNATURE_SCHEMA), lambda ids: {})
+
+
+def signatures(articles: list[Article]) -> pl.DataFrame:
+    """What later batches need to recognise copies of these articles' originals."""
+    originals = [a for a in articles if a.duplicate_of is None]
+    keys = band_keys([shingles(a.body) for a in originals])
+    return pl.DataFrame(
+        {
+            "article_id": [a.article_id for a in originals],
+            "text_sha256": [text_hash(a) for a in originals],
+            "bands": keys,
+        },
+        schema=SIGNATURE_SCHEMA,
+    )
+
+
+def mark_duplicates(
+    articles: list[Article], earlier: Iterable[str] = (), prior: Prior | None = None
+) -> list[Article]:
     """Articles with `duplicate_of` set on every exact or near copy.
 
-    `earlier` holds the ids of articles that were originals in an earlier run: such an article stays
-    the original when a copy arrives later. (An earlier original no longer in the input is no
-    longer an article, so nothing points at it.)
+    `prior` holds the originals of earlier batches: a copy of one of them points at it, whatever
+    its path. Within the articles given, `earlier` holds the ids of articles that were originals in
+    an earlier run (they stay originals when a copy arrives), else the path that sorts first wins.
     """
     ordered = sorted(articles, key=lambda a: a.source_file)
     hashes = [text_hash(a) for a in ordered]
@@ -85,30 +145,76 @@ def mark_duplicates(articles: list[Article], earlier: Iterable[str] = ()) -> lis
         else:
             first_of_hash[h] = i
 
-    for i, j in near_duplicate_pairs([a.body for a in ordered]):
+    sets = [shingles(a.body) for a in ordered]
+    keys = band_keys(sets)
+    for i, j in _confirmed_pairs(sets, keys):
         union(i, j)
 
-    return [
-        replace(article, duplicate_of=None if find(i) == i else ordered[find(i)].article_id)
-        for i, article in enumerate(ordered)
-    ]
+    earlier_original = _prior_originals(ordered, hashes, sets, keys, prior) if prior is not None else {}
+    out = []
+    for i, article in enumerate(ordered):
+        root = find(i)
+        original = earlier_original.get(root) or (None if root == i else ordered[root].article_id)
+        out.append(replace(article, duplicate_of=original))
+    return out
+
+
+def _prior_originals(
+    ordered: list[Article], hashes: list[str], sets: list[set[str]], keys: list[list[int]], prior: Prior
+) -> dict[int, str]:
+    """For articles that copy an original of an earlier batch: index -> that original's id."""
+    found: dict[int, str] = {}
+    sigs = prior.signatures
+    if not sigs.height:
+        return found
+    by_text = dict(zip(sigs["text_sha256"].to_list(), sigs["article_id"].to_list(), strict=True))
+    for i, h in enumerate(hashes):
+        if h in by_text:
+            found[i] = by_text[h]
+    new = pl.DataFrame(
+        {"i": list(range(len(keys))), "band": keys}, schema={"i": pl.Int64, "band": pl.List(pl.Int64)}
+    )
+    stored = sigs.select("article_id", pl.col("bands").alias("band")).explode("band")
+    candidates = (
+        new.explode("band")
+        .drop_nulls("band")
+        .join(stored, on="band")
+        .select("i", "article_id")
+        .unique()
+        .filter(~pl.col("i").is_in(list(found)))
+    )
+    if not candidates.height:
+        return found
+    bodies = prior.bodies(candidates["article_id"].unique().to_list())
+    best: dict[int, tuple[float, str]] = {}
+    for i, other in candidates.iter_rows():
+        body = bodies.get(other)
+        if body is None:
+            continue
+        score = jaccard(sets[i], shingles(body))
+        if score >= NEAR_THRESHOLD and (i not in best or (score, other) > best[i]):
+            best[i] = (score, other)
+    found.update({i: other for i, (_, other) in best.items()})
+    return found
+
+
+def _confirmed_pairs(sets: list[set[str]], keys: list[list[int]], threshold: float = NEAR_THRESHOLD):
+    """Index pairs (i < j) sharing an LSH band whose shingle sets have Jaccard >= threshold."""
+    buckets: dict[int, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            buckets.setdefault(k, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if (a, b) not in pairs and jaccard(sets[a], sets[b]) >= threshold:
+                    pairs.add((a, b))
+    return sorted(pairs)
 
 
 def near_duplicate_pairs(texts: list[str], threshold: float = NEAR_THRESHOLD) -> list[tuple[int, int]]:
     """Index pairs (i < j) of texts whose shingle sets have Jaccard similarity >= threshold."""
     sets = [shingles(t) for t in texts]
-    eligible = [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
-    if len(eligible) < 2:
-        return []
-    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.15), num_perm=NUM_PERM)
-    signatures = MinHash.bulk(
-        [[s.encode("utf-8") for s in sets[i]] for i in eligible], num_perm=NUM_PERM, seed=_SEED
-    )
-    pairs: set[tuple[int, int]] = set()
-    for i, sig in zip(eligible, signatures, strict=True):
-        for j in lsh.query(sig):
-            a, b = (j, i) if j < i else (i, j)
-            if jaccard(sets[a], sets[b]) >= threshold:
-                pairs.add((a, b))
-        lsh.insert(i, sig)
-    return sorted(pairs)
+    return _confirmed_pairs(sets, band_keys(sets), threshold)

@@ -1,14 +1,21 @@
 """The stages chained without Dagster, and the frames that pass between them.
 
-`process` runs everything (the CLI's `process` command); the Dagster assets call the same stage
-functions one by one and hand results on through `storage.write_staging`. Both end in
-`write_tables`, so both produce identical tables.
+`process` brings the tables in line with the landing folder (the CLI's `process` command and what
+`make run` does through Dagster): it plans batches (`inventory.plan`: new and changed files,
+batches that lost files, batches of another pipeline version), builds each batch
+(`process_batch`: ingest, clean with duplicates marked against earlier batches, extract, write
+the batch's files, commit it in the registry), deletes batches with no file left, rebuilds the
+dataset-wide tables (`dataset.build`) and the DuckDB catalog, and runs the table checks. The
+Dagster assets call the same stage functions for one batch (a partition) at a time and hand
+results on through `storage.write_staging`, so both paths write identical tables. One run at a
+time writes to an output folder (`storage.run_lock`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -16,30 +23,32 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline import quality, storage
+from pipeline import dataset, inventory, quality, storage
 from pipeline.clean import Article, Sentence, clean_article
 from pipeline.config import Settings
-from pipeline.dedup import mark_duplicates
+from pipeline.dedup import SIGNATURE_SCHEMA, Prior, mark_duplicates, signatures
 from pipeline.ingest import Quarantined, RawArticle, discover, read_articles
-from pipeline.schema import ARTICLES, EVENT_MENTIONS, EVENTS, QUARANTINE
+from pipeline.schema import ARTICLES, EVENT_MENTIONS, EVENTS, QUARANTINE, TABLES
 
 log = logging.getLogger("pipeline")
 
 Progress = Callable[[str], None]
+SIGNATURES_DIR = "signatures"
 
 
 @dataclass
 class Ingested:
-    """Result of reading the landing folder."""
+    """Result of reading input files."""
 
     raw: list[RawArticle]
     quarantined: list[Quarantined]
     n_files: int
+    registry: list[dict] = field(default_factory=list)  # one row per file, for `inventory.commit`
 
 
 @dataclass
 class Tables:
-    """The output tables of one run, as DataFrames."""
+    """The batch-written tables of one batch (or run), as DataFrames."""
 
     articles: pl.DataFrame
     events: pl.DataFrame
@@ -62,6 +71,7 @@ class RunSummary:
     paths: dict[str, str]
     findings: list[quality.Finding] = field(default_factory=list)
     seconds: float = 0.0
+    plan: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,22 +79,49 @@ class RunSummary:
 
 
 def ingest(settings: Settings, today: dt.date | None = None) -> Ingested:
-    """Read and validate every input file."""
+    """Read and validate every input file of the landing folder."""
     root = Path(settings.input_dir)
-    paths = discover(root)
-    raw, quarantined = [], []
-    for item in read_articles(paths, root, settings, today):
+    files = [Path(os.path.relpath(p, root)).as_posix() for p in discover(root)]
+    return ingest_files(settings, files, today)
+
+
+def ingest_files(
+    settings: Settings, files: list[str] | tuple[str, ...], today: dt.date | None = None
+) -> Ingested:
+    """Read and validate the given input files (paths relative to the input folder)."""
+    root = Path(settings.input_dir)
+    raw, quarantined, rows = [], [], []
+    for rel in files:
+        path = root / rel
+        try:
+            st = path.stat()
+            size, mtime = st.st_size, st.st_mtime_ns
+        except OSError:
+            size = mtime = -1
+        (item,) = read_articles([path], root, settings, today)
         (raw if isinstance(item, RawArticle) else quarantined).append(item)
-    return Ingested(raw, quarantined, len(paths))
+        rows.append(
+            {
+                "source_file": rel,
+                "size_bytes": size,
+                "mtime_ns": mtime,
+                "content_sha256": item.content_sha256,
+                "version": inventory.version(),
+            }
+        )
+    return Ingested(raw, quarantined, len(files), rows)
 
 
-def clean(raw: list[RawArticle], settings: Settings) -> tuple[list[Article], list[Quarantined]]:
-    """Clean validated articles and mark duplicates; articles that fail cleaning are quarantined."""
+def clean(
+    raw: list[RawArticle], settings: Settings, prior: Prior | None = None
+) -> tuple[list[Article], list[Quarantined]]:
+    """Clean validated articles and mark duplicates (of each other and of `prior` batches'
+    originals); articles that fail cleaning are quarantined."""
     articles, quarantined = [], []
     for r in raw:
         item = clean_article(r, settings)
         (articles if isinstance(item, Article) else quarantined).append(item)
-    return mark_duplicates(articles), quarantined
+    return mark_duplicates(articles, prior=prior), quarantined
 
 
 def extract(articles: list[Article], settings: Settings | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -101,50 +138,144 @@ def build_tables(
     return Tables(articles_frame(articles), events, mentions, quarantine_frame(quarantined))
 
 
-def write_tables(output_dir: Path, tables: Tables) -> dict[str, Path]:
-    """Write every table atomically; returns the folder of each."""
-    specs = {
-        "articles": ARTICLES,
-        "events": EVENTS,
-        "event_mentions": EVENT_MENTIONS,
-        "quarantine": QUARANTINE,
-    }
-    return {
-        name: storage.write_table(output_dir, specs[name], frame) for name, frame in tables.as_dict().items()
-    }
+# --------------------------------------------------------------------------------------------
+# One batch
 
 
-def check_tables(output_dir: Path, n_files: int) -> list[quality.Finding]:
-    """The table-level checks over what was written."""
-    t = {
-        name: storage.read_table(output_dir, name)
-        for name in ("articles", "events", "event_mentions", "quarantine")
-    }
+def prior(output_dir: Path, exclude: str | None = None) -> Prior:
+    """The originals of every committed batch but `exclude`, for marking duplicates."""
+    folder = inventory.state_dir(output_dir) / SIGNATURES_DIR
+    files = [f for f in sorted(folder.glob("*.parquet")) if f.stem != exclude] if folder.exists() else []
+    sigs = pl.concat([pl.read_parquet(f) for f in files]) if files else pl.DataFrame(schema=SIGNATURE_SCHEMA)
+
+    def bodies(ids: list[str]) -> dict[str, str]:
+        found = (
+            storage.scan_table(output_dir, "articles")
+            .filter(pl.col("article_id").is_in(ids))
+            .select("article_id", "body")
+            .collect()
+        )
+        return dict(found.iter_rows())
+
+    return Prior(sigs.cast(SIGNATURE_SCHEMA), bodies)
+
+
+def write_batch(
+    output_dir: Path, batch_id: str, tables: Tables, articles: list[Article], registry: list[dict]
+) -> None:
+    """Write a batch's rows of every table, its duplicate signatures, then commit it."""
+    frames = tables.as_dict()
+    dates = tables.articles.select("article_id", "publication_date")
+    mention_dates = tables.event_mentions.join(dates, on="article_id", how="left")["publication_date"]
+    storage.write_batch(output_dir, ARTICLES, batch_id, frames["articles"])
+    storage.write_batch(output_dir, EVENTS, batch_id, frames["events"])
+    storage.write_batch(output_dir, EVENT_MENTIONS, batch_id, frames["event_mentions"], dates=mention_dates)
+    storage.write_batch(output_dir, QUARANTINE, batch_id, frames["quarantine"])
+    storage.write_file(
+        inventory.state_dir(output_dir) / SIGNATURES_DIR / f"{batch_id}.parquet", signatures(articles)
+    )
+    inventory.commit(output_dir, batch_id, [{**r, "batch_id": batch_id} for r in registry])
+
+
+def process_batch(
+    settings: Settings, batch: inventory.Batch, today: dt.date | None = None, say: Progress | None = None
+) -> Tables:
+    """Build one batch end to end: read, clean, extract, write, commit."""
+    say = say or (lambda msg: log.info(msg))
+    out = Path(settings.output_dir)
+    ing = ingest_files(settings, batch.files, today)
+    articles, rejected = clean(ing.raw, settings, prior(out, exclude=batch.batch_id))
+    events, mentions = extract(articles, settings)
+    tables = build_tables(articles, ing.quarantined + rejected, events, mentions)
+    write_batch(out, batch.batch_id, tables, articles, ing.registry)
+    say(
+        f"batch {batch.batch_id}: {ing.n_files} files, {len(articles)} articles, "
+        f"{tables.quarantine.height} quarantined, {events.height} events"
+    )
+    return tables
+
+
+def delete_batch(output_dir: Path, batch_id: str) -> None:
+    """Remove a batch whose files are all gone: its table files, signatures and registry part."""
+    storage.delete_batch(output_dir, batch_id)
+    (inventory.state_dir(output_dir) / SIGNATURES_DIR / f"{batch_id}.parquet").unlink(missing_ok=True)
+    inventory.forget(output_dir, batch_id)
+
+
+def orphaned_batches(output_dir: Path) -> list[inventory.Batch]:
+    """Batches holding a copy whose original is no longer an article (its file was removed or
+    changed): rebuilt, the copy becomes an original or points at another copy's original."""
+    articles = storage.read_table(output_dir, "articles", ["article_id", "source_file", "duplicate_of"])
+    dangling = articles.filter(
+        pl.col("duplicate_of").is_not_null() & ~pl.col("duplicate_of").is_in(articles["article_id"].implode())
+    )
+    if not dangling.height:
+        return []
+    reg = inventory.registry(output_dir)
+    ids = reg.filter(pl.col("source_file").is_in(dangling["source_file"].implode()))["batch_id"].unique()
+    return [
+        inventory.Batch(b, tuple(sorted(reg.filter(pl.col("batch_id") == b)["source_file"].to_list())))
+        for b in sorted(ids.to_list())
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The whole folder
+
+
+def check_tables(output_dir: Path, n_files: int | None = None) -> list[quality.Finding]:
+    """The dataset-wide checks over what was written."""
+    t = {name: storage.read_table(output_dir, name) for name in TABLES}
+    if n_files is None:
+        n_files = inventory.registry(output_dir).height
     findings = [quality.schema_matches(name, storage.parquet_schema(output_dir, name)) for name in t]
+    findings += [quality.unique_ids(name, t[name]) for name in ("articles", "events", "event_mentions")]
     findings.append(
         quality.counts_reconcile(n_files, t["articles"], t["quarantine"], t["events"], t["event_mentions"])
     )
     findings.append(quality.foreign_keys(t["articles"], t["events"], t["event_mentions"]))
+    findings.append(quality.cluster_types_agree(t["events"], t["event_clusters"], t["event_cluster_members"]))
+    findings.append(
+        quality.cluster_members_reconcile(t["events"], t["event_clusters"], t["event_cluster_members"])
+    )
     return findings
 
 
+def finish(output_dir: Path, say: Progress) -> dict[str, int]:
+    """Rebuild the dataset-wide tables and the DuckDB catalog."""
+    rows = dataset.build(output_dir)
+    dataset.write_catalog(output_dir)
+    say(f"dataset: {rows['event_clusters']} event clusters, {rows['actors']} actors; catalog written")
+    return rows
+
+
 def process(settings: Settings, progress: Progress | None = None, today: dt.date | None = None) -> RunSummary:
-    """All stages, without Dagster: landing folder in, tables out."""
+    """Bring the output tables in line with the landing folder, without Dagster."""
     say = progress or (lambda msg: log.info(msg))
     t0 = time.perf_counter()
-    ing = ingest(settings, today)
-    say(f"read {ing.n_files} files: {len(ing.raw)} valid, {len(ing.quarantined)} quarantined")
-    articles, rejected = clean(ing.raw, settings)
-    say(f"cleaned {len(articles)} articles ({len(rejected)} more quarantined)")
-    events, mentions = extract(articles, settings)
-    say(f"extracted {events.height} events from {mentions.height} mentions")
-    tables = build_tables(articles, ing.quarantined + rejected, events, mentions)
-    paths = write_tables(settings.output_dir, tables)
-    findings = check_tables(settings.output_dir, ing.n_files)
-    rows = {name: frame.height for name, frame in tables.as_dict().items()}
-    return RunSummary(
-        ing.n_files, rows, {k: str(v) for k, v in paths.items()}, findings, time.perf_counter() - t0
-    )
+    out = Path(settings.output_dir)
+    with storage.run_lock(out):
+        plan = inventory.plan(settings.input_dir, out, settings.batch_size)
+        say(plan.describe())
+        for batch_id, rows in plan.restat.items():
+            inventory.commit(out, batch_id, rows)
+        for batch_id in plan.deleted:
+            delete_batch(out, batch_id)
+            say(f"batch {batch_id}: every file gone, deleted")
+        for batch in plan.batches:
+            inventory.save_manifest(out, batch)
+            process_batch(settings, batch, today, say)
+        for _ in range(3):  # copies whose original went away
+            orphans = orphaned_batches(out)
+            for batch in orphans:
+                process_batch(settings, batch, today, say)
+            if not orphans:
+                break
+        finish(out, say)
+        findings = check_tables(out, plan.n_files)
+    rows = {name: storage.read_table(out, name, [TABLES[name].column_names[0]]).height for name in TABLES}
+    paths = {name: str(storage.table_dir(out, name)) for name in TABLES}
+    return RunSummary(plan.n_files, rows, paths, findings, time.perf_counter() - t0, plan.describe())
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,6 +337,12 @@ def raw_frame(raw: list[RawArticle]) -> pl.DataFrame:
 
 def raw_from_frame(frame: pl.DataFrame) -> list[RawArticle]:
     return [RawArticle(**row) for row in frame.iter_rows(named=True)]
+
+
+def registry_frame(rows: list[dict]) -> pl.DataFrame:
+    """Registry rows of a batch not yet committed (their `batch_id` is set on commit)."""
+    schema = {k: v for k, v in inventory.REGISTRY_SCHEMA.items() if k != "batch_id"}
+    return pl.DataFrame([{k: r[k] for k in schema} for r in rows], schema=schema)
 
 
 def events_frame(rows: list[dict]) -> pl.DataFrame:

@@ -437,8 +437,48 @@ EVENT_CLUSTER_MEMBERS = Table(
     ),
 )
 
+ACTORS = Table(
+    name="actors",
+    description="Canonical actors: every source and target of the events, resolved to one name, "
+    "country and sector, with the words the articles used for them.",
+    grain="canonical actor (name, country and sector)",
+    key=("actor_id",),
+    columns=(
+        _c(
+            "actor_id",
+            STR,
+            "Stable id from the actor's name, country and sector.",
+            nullable=False,
+            unique=True,
+        ),
+        _c("name", STR, "Canonical name (as in `events.source_name` / `target_name`).", nullable=False),
+        _c("country", STR, "ISO 3166-1 alpha-3 or group code.", allowed=COUNTRY_CODES),
+        _c("sector", STR, "Sector type.", allowed=SECTORS),
+        _c(
+            "aliases",
+            pa.list_(STR),
+            "The words the articles used for the actor (`source_text` / `target_text`), sorted.",
+            nullable=False,
+        ),
+        _c(
+            "first_seen",
+            DATE,
+            "Earliest publication date of an article with an event of the actor.",
+            nullable=False,
+        ),
+        _c(
+            "last_seen",
+            DATE,
+            "Latest publication date of an article with an event of the actor.",
+            nullable=False,
+        ),
+        _c("num_events", I32, "Events in which the actor is source or target.", nullable=False, minimum=1),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (ARTICLES, EVENTS, EVENT_MENTIONS, EVENT_CLUSTERS, EVENT_CLUSTER_MEMBERS, QUARANTINE)
+    t.name: t
+    for t in (ARTICLES, EVENTS, EVENT_MENTIONS, EVENT_CLUSTERS, EVENT_CLUSTER_MEMBERS, ACTORS, QUARANTINE)
 }
 
 

@@ -113,8 +113,9 @@ def test_process_writes_the_tables(tmp_path):
     proc = cli("process", "--input", str(landing), "--output", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "quarantine" in proc.stdout and "counts_reconcile" in proc.stdout
-    for table in ("articles", "events", "event_mentions", "quarantine"):
-        assert (tmp_path / "out" / "tables" / table / "part-00000.parquet").exists()
+    for table in ("articles", "events", "event_mentions", "quarantine", "event_clusters", "actors"):
+        assert list((tmp_path / "out" / "tables" / table).rglob("*.parquet")), table
+    assert (tmp_path / "out" / "events.duckdb").exists()
 
 
 def test_console_script_works_from_any_folder(tmp_path):
