@@ -90,7 +90,13 @@ def score(rows: list[dict], pred: dict[str, list[dict]]) -> dict:
             c["false_marked" if neg else "false_other"] += 1
             left = max(0, p["start"] - 25)
             ctx = r["text"][left : p["end"] + 25].replace("\n", " ")
-            errors.append(("false", r["id"], f"{p['text']!r} -> {p['name']} {'[marked not a place] ' if neg else ''}...{ctx}..."))
+            errors.append(
+                (
+                    "false",
+                    r["id"],
+                    f"{p['text']!r} -> {p['name']} {'[marked not a place] ' if neg else ''}...{ctx}...",
+                )
+            )
     c["errors"] = errors  # type: ignore[assignment]
     c["km"] = km  # type: ignore[assignment]
     return c
@@ -102,16 +108,26 @@ def report(rows: list[dict], pred: dict[str, list[dict]], n_errors: int = 0) -> 
     print(fmt_prf("toponym span, relaxed", c["relaxed"], c["pred"], c["gold"]))
     print(fmt_prf("toponym span, strict", c["strict"], c["pred"], c["gold"]))
     found = c["relaxed"]
-    print(f"{'accuracy within 161 km (found)':<34} {c['within'] / max(found, 1):.3f}   ({c['within']}/{found})")
+    print(
+        f"{'accuracy within 161 km (found)':<34} {c['within'] / max(found, 1):.3f}   ({c['within']}/{found})"
+    )
     if km:
         print(f"{'error km: mean / median':<34} {statistics.mean(km):.0f} / {statistics.median(km):.1f}")
-    print(f"{'same GeoNames id (found, with id)':<34} {c['id_ok'] / max(c['with_id'], 1):.3f}   ({c['id_ok']}/{c['with_id']})")
+    print(
+        f"{'same GeoNames id (found, with id)':<34} {c['id_ok'] / max(c['with_id'], 1):.3f}   ({c['id_ok']}/{c['with_id']})"
+    )
     kinds = ("city", "region", "country", "continent", "other")
     print(
         "by gold kind (found/gold, within 161 km/found): "
-        + ", ".join(f"{k} {c[f'found_{k}']}/{c[f'gold_{k}']} {c[f'within_{k}']}/{c[f'found_{k}']}" for k in kinds if c[f"gold_{k}"])
+        + ", ".join(
+            f"{k} {c[f'found_{k}']}/{c[f'gold_{k}']} {c[f'within_{k}']}/{c[f'found_{k}']}"
+            for k in kinds
+            if c[f"gold_{k}"]
+        )
     )
-    print(f"false alarms: {c['false_other'] + c['false_marked']} ({c['false_marked']} on words marked not places)")
+    print(
+        f"false alarms: {c['false_other'] + c['false_marked']} ({c['false_marked']} on words marked not places)"
+    )
     if n_errors:
         for kind in ("missed", "wrong", "false"):
             some = [e for e in c["errors"] if e[0] == kind]
@@ -140,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name}: {len(part)} articles, {n} gold toponyms")
         report(part, pred, args.errors if name == (args.set or "all") else 0)
         print()
-    print(f"pipeline places --jsonl: {len(rows)} articles in {seconds:.2f} s (process start and model load included)")
+    print(
+        f"pipeline places --jsonl: {len(rows)} articles in {seconds:.2f} s (process start and model load included)"
+    )
     return 0
 
 

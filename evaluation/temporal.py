@@ -55,7 +55,9 @@ def score(rows: list[dict], pred: dict[str, list[dict]], types: tuple[str, ...] 
             ok = g["value"] == p["value"]
             c["value_ok"] += ok
             if not ok:
-                errors.append(("value", r["id"], f"{g['text']!r} gold {g['value']} got {p['value']} ({p['text']!r})"))
+                errors.append(
+                    ("value", r["id"], f"{g['text']!r} gold {g['value']} got {p['value']} ({p['text']!r})")
+                )
         hit_g = {i for i, _ in relaxed}
         hit_p = {j for _, j in relaxed}
         for i, g in enumerate(gold):
@@ -76,12 +78,18 @@ def report(rows: list[dict], pred: dict[str, list[dict]], n_errors: int = 0) -> 
     print(fmt_prf("DATE+TIME span, strict", dt["strict"], dt["pred"], dt["gold"]))
     print(fmt_prf("DATE+TIME span, relaxed", dt["relaxed"], dt["pred"], dt["gold"]))
     print(fmt_prf("DATE+TIME value (on relaxed)", dt["value_ok"], dt["pred"], dt["gold"]))
-    print(f"{'DATE+TIME value accuracy':<34} {dt['value_ok'] / max(dt['relaxed'], 1):.3f}   ({dt['value_ok']}/{dt['relaxed']})")
+    print(
+        f"{'DATE+TIME value accuracy':<34} {dt['value_ok'] / max(dt['relaxed'], 1):.3f}   ({dt['value_ok']}/{dt['relaxed']})"
+    )
     print(fmt_prf("all types span, strict", al["strict"], al["pred"], al["gold"]))
     print(fmt_prf("all types span, relaxed", al["relaxed"], al["pred"], al["gold"]))
     print(fmt_prf("all types value (on relaxed)", al["value_ok"], al["pred"], al["gold"]))
-    print(f"{'all types type accuracy':<34} {al['type_ok'] / max(al['relaxed'], 1):.3f}   ({al['type_ok']}/{al['relaxed']})")
-    print(f"{'all types value accuracy':<34} {al['value_ok'] / max(al['relaxed'], 1):.3f}   ({al['value_ok']}/{al['relaxed']})")
+    print(
+        f"{'all types type accuracy':<34} {al['type_ok'] / max(al['relaxed'], 1):.3f}   ({al['type_ok']}/{al['relaxed']})"
+    )
+    print(
+        f"{'all types value accuracy':<34} {al['value_ok'] / max(al['relaxed'], 1):.3f}   ({al['value_ok']}/{al['relaxed']})"
+    )
     if n_errors:
         errs = al["errors"]
         for kind in ("missed", "false", "value"):

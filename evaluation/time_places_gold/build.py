@@ -192,7 +192,9 @@ def resolve_ref(ref: str) -> dict:
         if not found:
             raise GoldError(f"no place {ref}")
         if len(found) > 1 and not most:
-            raise GoldError(f"{ref} is ambiguous: " + "; ".join(f"{c['geonameid']} pop {c['population']}" for c in found))
+            raise GoldError(
+                f"{ref} is ambiguous: " + "; ".join(f"{c['geonameid']} pop {c['population']}" for c in found)
+            )
         return _city(max(found, key=lambda c: c["population"]))
     if ref.startswith("C:"):
         code = ref[2:]
@@ -200,24 +202,54 @@ def resolve_ref(ref: str) -> dict:
         if c is None:
             raise GoldError(f"no country {code}")
         lat, lon = country_point(code)
-        return {"geonames_id": int(c["geonameid"]), "name": c["name"], "country": c["iso"], "latitude": lat, "longitude": lon, "kind": "country"}
+        return {
+            "geonames_id": int(c["geonameid"]),
+            "name": c["name"],
+            "country": c["iso"],
+            "latitude": lat,
+            "longitude": lon,
+            "kind": "country",
+        }
     if ref.startswith("S:"):
         code = ref[2:]
         st = _geo().get_us_states().get(code)
         if st is None or code not in STATE_POINTS:
             raise GoldError(f"no US state {code}")
         lat, lon = STATE_POINTS[code]
-        return {"geonames_id": int(st["geonameid"]), "name": st["name"], "country": "US", "latitude": lat, "longitude": lon, "kind": "region"}
+        return {
+            "geonames_id": int(st["geonameid"]),
+            "name": st["name"],
+            "country": "US",
+            "latitude": lat,
+            "longitude": lon,
+            "kind": "region",
+        }
     if ref.startswith("K:"):
         k = _geo().get_continents().get(ref[2:])
         if k is None:
             raise GoldError(f"no continent {ref}")
-        return {"geonames_id": int(k["geonameId"]), "name": k["name"], "country": None, "latitude": float(k["lat"]), "longitude": float(k["lng"]), "kind": "continent"}
+        return {
+            "geonames_id": int(k["geonameId"]),
+            "name": k["name"],
+            "country": None,
+            "latitude": float(k["lat"]),
+            "longitude": float(k["lng"]),
+            "kind": "continent",
+        }
     if ref.startswith("@"):
-        m = re.fullmatch(r"@(city|region|country|continent|other):(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(?::(\d+))?", ref)
+        m = re.fullmatch(
+            r"@(city|region|country|continent|other):(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(?::(\d+))?", ref
+        )
         if not m:
             raise GoldError(f"bad explicit reference {ref}")
-        return {"geonames_id": int(m.group(4)) if m.group(4) else None, "name": None, "country": None, "latitude": float(m.group(2)), "longitude": float(m.group(3)), "kind": m.group(1)}
+        return {
+            "geonames_id": int(m.group(4)) if m.group(4) else None,
+            "name": None,
+            "country": None,
+            "latitude": float(m.group(2)),
+            "longitude": float(m.group(3)),
+            "kind": m.group(1),
+        }
     raise GoldError(f"bad reference {ref!r}")
 
 
@@ -240,7 +272,9 @@ def parse(path: Path) -> dict:
                 raise GoldError(f"{path.name}: bad value {value!r} for {span!r}")
             if typ in ("DURATION",) and not value.startswith("P"):
                 raise GoldError(f"{path.name}: DURATION {span!r} needs a P value")
-            times.append({"start": length, "end": length + len(span), "text": span, "type": typ, "value": value})
+            times.append(
+                {"start": length, "end": length + len(span), "text": span, "type": typ, "value": value}
+            )
         else:
             span, ref = mk.group(4), mk.group(5)
             if ref.strip() == "-":  # explicitly not a toponym (a demonym, "Washington" the government)
