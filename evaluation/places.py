@@ -2,7 +2,7 @@
 
     .venv/bin/python evaluation/places.py              # the figures
     .venv/bin/python evaluation/places.py --errors 30  # plus up to 30 errors of each kind
-    .venv/bin/python evaluation/places.py --set own    # one part: wikinews, own
+    .venv/bin/python evaluation/places.py --set own    # one part: wikinews, own, heldout
 
 Every gold article (`time_places_gold/gold.jsonl`) goes to the `places` command as one JSON line
 `{"id", "text"}`, the whole article at once, as a user would send it. Then:
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from evaluation.spans import GOLD, fmt_prf, load_gold, match, overlap, prf, run_cli, subsets  # noqa: E402
+from evaluation.spans import GOLD, PARTS, fmt_prf, load_gold, match, overlap, part_of, prf, run_cli, subsets  # noqa: E402
 
 KM_OK = 161.0
 
@@ -144,13 +144,13 @@ def report(rows: list[dict], pred: dict[str, list[dict]], n_errors: int = 0) -> 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gold", type=Path, default=GOLD)
-    ap.add_argument("--set", choices=("all", "wikinews", "own"), default=None, help="only this part")
+    ap.add_argument("--set", choices=PARTS, default=None, help="only this part")
     ap.add_argument("--errors", type=int, default=0, metavar="N", help="print up to N errors of each kind")
     args = ap.parse_args(argv)
     rows = load_gold(args.gold)
     pred, seconds = predict(rows)
-    parts = subsets(rows, lambda r: "wikinews" if r["id"].startswith("wikinews-") else "own")
-    for name in ("all", "wikinews", "own") if args.set is None else (args.set,):
+    parts = subsets(rows, part_of)
+    for name in PARTS if args.set is None else (args.set,):
         part = parts.get(name, [])
         n = sum(len(r["places"]) for r in part)
         print(f"== {name}: {len(part)} articles, {n} gold toponyms")
