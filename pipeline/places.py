@@ -32,7 +32,8 @@ events extractor passes the countries of the article's earlier sentences as `con
 * cities are scored in two passes: log10 of the population (a tenth of it for alternate names),
   +0.5 for a national capital, +0.5 when the country is in the article, +0.7 for each other
   mention in the same first-level division and +0.5 for each within 300 km (up to 4 each), +1
-  for the division of the article's dateline. One mention of the US does not make Paris, Texas
+  for the division of the article's dateline, +2.5 when a state or county of the same sentence
+  contains it ("Illinois sued ... in Springfield"). One mention of the US does not make Paris, Texas
   beat Paris, France; a story about northeast Texas does. Places under 15,000 inhabitants are
   candidates only when their country is in the article;
 * a US county is placed at the nearest (in the text) place of the article in its state, else at
@@ -173,6 +174,32 @@ _SCAN_STOP = frozenset(
 )
 #: Particles allowed lower-case inside an alternate name ("Rio de Janeiro").
 _STATE_WORDS = frozenset({"state", "State"})
+#: Subdivisions named by a direction ("South", "Centre"): words, not places, in English text.
+_DIRECTIONS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "centre",
+        "center",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "littoral",
+        "coast",
+    ]
+)
 #: Lower-case words after a name that make it a region ("the Donetsk region").
 _REGION_WORDS = frozenset(
     {"region", "province", "oblast", "governorate", "district", "state", "prefecture", "county"}
@@ -232,6 +259,7 @@ class _Context:
     national_us: bool = True
     admin1_n: dict = field(default_factory=dict, hash=False, compare=False)  # "USA.GA" -> mentions
     points: tuple = ()  # (lat, lon) of the other sub-national mentions
+    sentence_admin1: frozenset[str] = frozenset()  # states and counties named in the same sentence
     home_admin1: str = ""  # the dateline's first-level division
     home_country: str = ""
     city_preferred: bool = False  # the text writes "X state" elsewhere: bare "X" is the city
@@ -270,6 +298,7 @@ def _score(h: _Hit, ctx: _Context) -> float:
         + 0.5 * min(near, 4)
         + (1.0 if e.admin1 and e.admin1 == ctx.home_admin1 else 0.0)
         + (0.3 if e.country == ctx.home_country else 0.0)
+        + (2.5 if e.admin1 and e.admin1 in ctx.sentence_admin1 else 0.0)
     )
 
 
@@ -584,6 +613,8 @@ def _is_propn(t) -> bool:
         return t.tag_ in ("NNP", "NNPS") or t.pos_ == "PROPN"
     if not t.is_alpha or not t.text[:1].isupper():
         return False
+    if t.text.isupper() and len(t.text) > 1:  # a headline in capitals: "SOUTH KOREA TO SEND ..."
+        return t.lower_ not in _common_words()[0]
     return not (_sentence_initial(t.doc, t.i) and t.lower_ in _common_words()[0])
 
 
@@ -695,7 +726,14 @@ def _guarded(
         return () if _name_before(doc, start) else tuple(hits)
     name = doc[start:end].text
     words, nouns = _common_words()
-    if not _is_cap(name) or name in _SCAN_STOP or name.lower() in words:
+    caps_line = level == "scan" and end - start > 1 and name.isupper() and _in_caps_line(doc, start)
+    if caps_line:
+        return tuple(
+            h
+            for h in hits
+            if not h.alt and (h.entry.kind != "city" or h.entry.population >= SCAN_MIN_POPULATION)
+        )
+    if not _is_cap(name) or (name in _SCAN_STOP and level != "located") or name.lower() in words:
         return ()
     if level == "inside":
         return tuple(h for h in hits if not h.alt)
@@ -709,6 +747,10 @@ def _guarded(
         ]
     else:
         big = [h for h in hits if h.entry.precision != "city" or h.entry.population >= SCAN_MIN_POPULATION]
+    if level == "located":
+        return tuple(
+            h for h in hits if (not h.alt and h.entry.kind != "city") or h.entry.population >= 15_000
+        )
     if level in ("mislabelled", "named"):
         if big:
             return tuple(h for h in hits if not h.alt or h in big)
@@ -730,6 +772,15 @@ def _guarded(
         if nxt.is_alpha and _is_cap(nxt.text) and nxt.ent_type_ not in ("DATE", "TIME"):
             return ()
     return tuple(h for h in (big if local else hits) if not h.alt)
+
+
+def _in_caps_line(doc: Doc, i: int) -> bool:
+    """Whether token i is on a line written in capitals (a wire headline)."""
+    text = _text(doc)
+    pos = doc[i].idx
+    line = text[text.rfind("\n", 0, pos) + 1 : (text.find("\n", pos) + 1 or len(text) + 1) - 1]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def _longest_match(doc: Doc, i: int, limit: int) -> tuple[int, tuple[_Hit, ...]] | None:
@@ -801,7 +852,11 @@ def _entity_mentions(doc: Doc, ent: Span, level: str) -> Iterable[_Mention]:
             continue  # "metro"
         raw = _candidates(span.text, caseless=level != "mislabelled")
         hits = _guarded(doc, s, e, raw, level)
-        subdiv = _subdivisions().get(span.text, frozenset()) if level in ("marked", "ruler") else frozenset()
+        subdiv = (
+            _subdivisions().get(span.text, frozenset())
+            if level in ("marked", "ruler") and span.text.lower() not in _DIRECTIONS
+            else frozenset()
+        )
         if hits or (subdiv and not raw):
             yield _Mention(
                 span.start_char, span.end_char, hits, state or _state_hint(doc, s, e), subdiv=subdiv
@@ -1025,6 +1080,9 @@ def _mislabelled(doc: Doc, ent: Span) -> list[_Mention]:
     level division) or a cue ("the city of X", "the X government", a list of places)."""
     if ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE:
         out = list(_entity_mentions(doc, ent, "mislabelled"))
+        if not out and len(ent) == 1 and ent.text in _SCAN_STOP:  # "in Lincoln": needs its state
+            hits = _guarded(doc, ent.start, ent.end, _candidates(ent.text, caseless=False), "located")
+            return [_Mention(ent.start_char, ent.end_char, hits, weak=True)] if hits else []
         for m in out:
             m.weak = not any(
                 h.entry.precision != "city" or h.entry.population >= SCAN_MIN_POPULATION for h in m.hits
@@ -1106,13 +1164,24 @@ def _abbreviation_mentions(
 
 
 def _article_context(
-    mentions: list[_Mention], base: frozenset[str], hinted: set[str], exclude: _Mention | None = None
+    mentions: list[_Mention],
+    base: frozenset[str],
+    hinted: set[str],
+    exclude: _Mention | None = None,
+    text: str = "",
 ) -> _Context:
-    """The context one mention gets from all the others' current readings."""
+    """The context one mention gets from all the others' current readings (and, given the text,
+    from the places in its own sentence)."""
     countries = set(base)
     admin1_n: Counter = Counter()
     points = []
     home_admin1 = home_country = ""
+    sentence_admin1: set[str] = set()
+    if exclude is not None and text:
+        s0 = max(text.rfind(". ", 0, exclude.start), text.rfind("\n", 0, exclude.start))
+        e0 = min(
+            i for i in (text.find(". ", exclude.end), text.find("\n", exclude.end), len(text)) if i != -1
+        )
     for o in mentions:
         if o.chosen is None or (exclude is not None and o.key == exclude.key):
             continue
@@ -1123,6 +1192,8 @@ def _article_context(
             admin1_n[e.admin1] += 1
         if e.kind == "city":
             points.append((e.latitude, e.longitude))
+        if exclude is not None and text and s0 < o.start < e0 and e.kind in ("region", "county") and e.admin1:
+            sentence_admin1.add(e.admin1)
         if o.home and not home_country:
             home_admin1, home_country = e.admin1 if e.kind != "country" else "", e.country or ""
     return _Context(
@@ -1136,6 +1207,7 @@ def _article_context(
         home_country=home_country,
         city_preferred=exclude is not None and not exclude.state_hint and exclude.key in hinted,
         strict_small=False,
+        sentence_admin1=frozenset(sentence_admin1),
     )
 
 
@@ -1227,7 +1299,7 @@ def find_places(doc: Doc, context: Iterable[str] | None = None) -> list[Place]:
     ]
     for m in mentions:
         if not m.fixed:
-            m.chosen = _decide(m, _article_context(first, base, hinted, exclude=m))
+            m.chosen = _decide(m, _article_context(first, base, hinted, exclude=m, text=_text(doc)))
 
     # Weak mentions (PERSON/ORG entities that match places) need a cue or their division in the article.
     _list_cue(doc, mentions)
@@ -1250,7 +1322,7 @@ def find_places(doc: Doc, context: Iterable[str] | None = None) -> list[Place]:
             m.key = _text(doc)[m.start : m.end]
             if m.key in persons:
                 continue
-            m.chosen = _choose(m.hits, _article_context(mentions, base, hinted, exclude=m))
+            m.chosen = _choose(m.hits, _article_context(mentions, base, hinted, exclude=m, text=_text(doc)))
             if m.chosen is not None:
                 mentions.append(m)
         mentions.sort(key=lambda m: m.start)

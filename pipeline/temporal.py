@@ -960,6 +960,17 @@ def _holiday(m: re.Match, c: Ctx) -> Fields:
     return _day(d, "relative")
 
 
+def _night(m: re.Match, c: Ctx) -> Fields:
+    """ "overnight" (the night before the anchor, or the coming one when the clause looks ahead),
+    "the night" (of the day the text is about)."""
+    if m.group(0).lower() == "overnight":
+        d = c.anchor if c.future else c.anchor - DAY
+    else:
+        days = [t for t in c.prev if t.type in ("DATE", "TIME") and t.precision == "day" and t.start_date]
+        d = days[-1].start_date if days else c.anchor
+    return ("TIME", f"{d.isoformat()}TNI", d, d + DAY, "day", "relative")
+
+
 def _present(m: re.Match, c: Ctx) -> Fields:
     return ("DATE", "PRESENT_REF", c.anchor, c.anchor, "day", "relative")
 
@@ -995,7 +1006,8 @@ def _clock_day(c: Ctx) -> tuple[dt.date, str]:
     if days:
         here = _sentence_start(c.text, c.start)
         before = _sentence_start(c.text, max(0, here - 1)) if here else 0
-        if days[-1].start >= before:
+        same = days[-1].start >= here
+        if days[-1].start >= before and (same or days[-1].start_date <= c.anchor):
             return days[-1].start_date, "relative"
     return c.anchor, "relative"
 
@@ -1231,7 +1243,14 @@ RULES: list[tuple[re.Pattern, Handler]] = [
     ),
     (
         re.compile(
-            rf"\b(?P<mod>this|last|next|the|in|by|during|until|till|since|early|late)[\s-]+(?:(?P<part>early|late|mid)[\s-]+)?(?P<season>fall)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b(?!\s+(?:of|in|to|from|for|on|by|back|behind|short|into|through|apart|prey|victim|silent|sharply|below|above|further|off)\b|\s+\d)",
+            rf"\b(?P<mod>this|last|next)\s+(?P<part>)(?P<season>fall)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b",
+            _F,
+        ),
+        _season,
+    ),
+    (
+        re.compile(
+            rf"\b(?P<mod>the|in|by|during|until|till|since|early|late)[\s-]+(?:(?P<part>early|late|mid)[\s-]+)?(?P<season>fall)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b(?!\s+(?:of|in|to|from|for|on|by|back|behind|short|into|through|apart|prey|victim|silent|sharply|below|above|further|off)\b|\s+\d)",
             _F,
         ),
         _season,
@@ -1292,6 +1311,13 @@ RULES: list[tuple[re.Pattern, Handler]] = [
         _year,
     ),
     (re.compile(r"(?<=\s)'(?P<yy>\d\d)\b(?!\s*(?:%|percent))"), _short_year),
+    (
+        re.compile(
+            r"\b(?:overnight(?!\s+(?:success|stay|stays|bag|train|flight|rate|rates|lending|market|deposit|deposits|interbank))|(?:(?<=into\s)|(?<=during\s)|(?<=through\s)|(?<=throughout\s))the\s+night)\b",
+            _F,
+        ),
+        _night,
+    ),
     (re.compile(r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?'(?P<yy>\d0)s\b"), _short_decade),
     (
         re.compile(
@@ -1409,7 +1435,7 @@ class _WdayMatch:
 
 
 #: Rules whose reading depends on the expressions before them: re-read in text order.
-_REFERENTIAL = {_following, _later_earlier, _the_day, _clock, _ago, _the_unit}
+_REFERENTIAL = {_following, _later_earlier, _the_day, _clock, _ago, _the_unit, _night}
 
 # --------------------------------------------------------------------------------------------
 # Tense of the clause
@@ -1418,7 +1444,7 @@ _REFERENTIAL = {_following, _later_earlier, _the_day, _clock, _ago, _the_unit}
 _FUTURE_HINT = re.compile(
     r"\b(will|won't|wo n't|'ll|shall|going\s+to|is\s+to|are\s+to|to\s+be\s+held|scheduled|set\s+(?:to|for)|"
     r"due\s+(?:to\s+(?:be|start|begin|open|take|arrive|meet|end|hold|resume|return|close|finish|expire|run|leave|vote|sign)|in|on|by|for|out|back)|"
-    r"expected\s+to|expects|expect|plans?\s+to|planned|planning|intends?\s+to|upcoming|next|ahead|would|could|might|"
+    r"expected\s+to|expects|expect|forecasts?\s+(?:for|to)|predicted\s+for|plans?\s+to|planned|planning|intends?\s+to|upcoming|next|ahead|would|could|might|"
     r"may|hopes?\s+to|aims?\s+to|promised\s+to|agreed\s+to|threatened\s+to|vowed\s+to|pledged\s+to|"
     r"is\s+set|are\s+set|is\s+due|are\s+due|begins?|starts?|opens?|reopens?|resumes?|meets?|arrives?|"
     r"ends?|takes?\s+place|runs?\s+until|continues?|lasts?|to\s+(?:remain|stay|start|begin|open|close|hold|meet|"
@@ -1430,7 +1456,7 @@ _PAST_WORDS = (
     "went|came|fled|found|kept|sought|rose|fell|broke|wrote|stood|paid|sold|spent|withdrew|drew|grew|"
     "threw|knew|shot|ran|became|chose|flew|froze|hid|rode|shook|slid|sank|stole|swore|tore|woke|wore|"
     "built|bought|caught|dealt|felt|heard|laid|lent|meant|slept|taught|thought|understood|upheld|"
-    "overtook|ago|last|earlier|previously|since|hit|quit|forecast|spoke|ate|dropped"
+    "overtook|ago|last|earlier|previously|since|hit|quit|spoke|ate|dropped"
 )
 _PAST_HINT = re.compile(rf"\b({_PAST_WORDS}|\w{{3,}}ed)\b", re.IGNORECASE)
 #: Reporting verbs: they only set the tense of an expression right after them ("said on Friday").
@@ -1498,6 +1524,9 @@ def _future_context(text: str, start: int, end: int) -> bool | None:
     stop = min(stop_candidates) if stop_candidates else len(text)
     right = text[end : min(end + 80, stop)]
     fut, past = _markers(right, end, -10)
+    said = _REPORTING.match(right.lstrip())
+    if said:
+        past.append(end)
     if not fut and not past:
         return None
     return bool(fut) and min(fut) <= min(past, default=10**9)

@@ -417,3 +417,19 @@ def test_external_context_from_the_extractor():
     doc = get_nlp()("Officials in Georgia said turnout was high.")
     assert find_places(doc)[0].country == "GEO"
     assert find_places(doc, context={"USA"})[0].country in ("GEO", "USA")
+
+
+def test_held_out_cases_directions_headlines_and_sentence_states():
+    assert "South" not in {p.text for p in places_in_text("Pyongyang has accepted rice from the South.")}
+    found = _by_text("SOUTH KOREA TO SEND RICE TO NORTH, OFFICIALS SAY\n\nThe shipment leaves next month.")
+    assert found["SOUTH KOREA"].country == "KOR"
+    text = (
+        "LINCOLN, Neb. - Nebraska lawmakers met in Omaha. Meanwhile, Illinois sued the federal rail "
+        "agency in Springfield over plans to reroute trains through Peoria."
+    )
+    spring = _by_text(text)["Springfield"]
+    assert spring.latitude == pytest.approx(39.8, abs=0.1) and spring.longitude == pytest.approx(
+        -89.64, abs=0.1
+    )
+    found = places_in_text("Nebraska's revenue department in Lincoln said tax bills had doubled.")
+    assert [p.name for p in found] == ["Nebraska", "Lincoln"]

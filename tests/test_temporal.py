@@ -258,3 +258,12 @@ def test_durations_are_kept_apart_from_dates():
 )
 def test_no_false_hits(text):
     assert [t.text for t in find_times(text, ANCHOR)] == []
+
+
+def test_held_out_cases_last_fall_overnight_forecasts_and_reported_clauses():
+    assert one("State officials agreed last fall to pay 80 percent.", dt.date(2025, 3, 6)).value == "2024-FA"
+    t = one("Heavy rain overnight flooded dozens of homes.", dt.date(2024, 2, 13))
+    assert (t.type, t.value) == ("TIME", "2024-02-12TNI")
+    assert one("More rain was forecast for Thursday.", dt.date(2024, 2, 13)).value == "2024-02-15"
+    t = one("Officials meeting in Tokyo on Thursday said they would decide.", dt.date(1996, 6, 14))
+    assert t.value == "1996-06-13"
