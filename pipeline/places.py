@@ -2,9 +2,11 @@
 
 Mentions come from
 
-* the spaCy entities labelled GPE, LOC and FAC (plus country names and capitals the entity ruler
-  labels NORP, and city names the small model tags PERSON or ORG right after "in", "to", "from"
-  ...);
+* the spaCy entities labelled GPE, LOC and FAC (plus country names, capitals and continents the
+  entity ruler labels NORP), widened by a capitalised neighbour when together they are a name
+  ("Lake" + "Chad"); places the small model tags PERSON or ORG: after "in", "to", "from" ..., or
+  when the entity is exactly a place name and a cue ("the city of Kisumu", "the Uttar Pradesh
+  government", a list with other places) or the article's own state supports it;
 * wire datelines in capitals at the start of a paragraph ("KYIV, Ukraine (AP) -", "LUCKNOW:");
 * AP state abbreviations and postal codes after a place and a comma ("Macon, Ga.", "Hugo, OK");
 * a gazetteer scan over the text for names the model missed: capitalised proper nouns that are
@@ -12,7 +14,8 @@ Mentions come from
   lemmatizer lists of adjectives, adverbs and verbs, plus a short list of place names that are
   everyday words or person names), not sentence-initial common nouns; a city found this way needs
   `SCAN_MIN_POPULATION` inhabitants, or, once the article has placed other mentions in its
-  first-level division, `SMALL_TOWN_MIN` ("Blossom" in a story about Lamar County, Texas).
+  first-level division, `SMALL_TOWN_MIN` (a small town of the county the story is about). On a
+  headline in capitals, multi-word names skip the proper-noun guard ("SOUTH KOREA TO SEND ...").
 
 Demonyms ("Russian") are never places, nor is "Washington" as the subject of a verb ("Washington
 has said", the US government: an actor, not the city).
@@ -30,12 +33,14 @@ events extractor passes the countries of the article's earlier sentences as `con
   unless the text places something in that state, or unless the text writes "X state" elsewhere
   (then the bare name is the city);
 * cities are scored in two passes: log10 of the population (a tenth of it for alternate names),
-  +0.5 for a national capital, +0.5 when the country is in the article, +0.7 for each other
+  +1 for a national capital, +0.5 when the country is in the article, +0.7 for each other
   mention in the same first-level division and +0.5 for each within 300 km (up to 4 each), +1
   for the division of the article's dateline, +2.5 when a state or county of the same sentence
   contains it ("Illinois sued ... in Springfield"). One mention of the US does not make Paris, Texas
   beat Paris, France; a story about northeast Texas does. Places under 15,000 inhabitants are
-  candidates only when their country is in the article;
+  candidates only when their country is in the article (in countries with over 10,000 such
+  places, such as the US, their first-level division); a region of another country from
+  `places.json` beats a same-named city of its country ("Quebec", "England");
 * a US county is placed at the nearest (in the text) place of the article in its state, else at
   its state's point; a name of another country's first-level division that the gazetteer lacks
   resolves to the country (precision "country") when that country is in context.

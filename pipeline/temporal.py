@@ -1135,7 +1135,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
     ),
     (
         re.compile(
-            rf"\b(?P<mod>last|next|this|coming|past)?\s*(?P<weekday>{_WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!\s*(?:'s|’s)\s+(?:edition|paper|issue))",
+            rf"\b(?P<mod>last|next|this|coming|past)?\s*(?P<weekday>{_WEEKDAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!\s*(?:'s|’s)\s+(?:edition|paper|issue)|\s+(?:Times|Telegraph|Express|Mirror|Post|Herald|Star|Independent|Tribune|Mail|Sport|Night\s+Football)\b)",
             _F,
         ),
         _weekday,
