@@ -177,7 +177,6 @@ _HOLIDAY_NOUNS = (
 _ZONE = (
     r"(?:\s*(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|IST|JST|AEST|AEDT)\b|\s+local\s+time)"
 )
-_TRAIL = r"(?:'s|s'|’s)"
 _F = re.IGNORECASE
 
 
@@ -879,6 +878,24 @@ def _short_decade(m: re.Match, c: Ctx) -> Fields:
     return ("DATE", str(decade)[:3], start, end, "window", "explicit")
 
 
+def _century(m: re.Match, c: Ctx) -> Fields:
+    """ "the 20th century" = 19 (TIMEX3 writes centuries with two digits); "this century";
+    "the past century" is a duration."""
+    rel = re.sub(r"\s+", " ", (m.group("rel") or "").lower())
+    if rel.startswith("the "):
+        return ("DURATION", "P1CE", None, None, None, "relative")
+    if rel:
+        n = c.anchor.year // 100 + 1 + {"last": -1, "next": 1}.get(rel, 0)
+        basis = "relative"
+    else:
+        n, basis = int(m.group("n")), "explicit"
+    start, end = dt.date(max(1, (n - 1) * 100), 1, 1), dt.date((n - 1) * 100 + 99, 12, 31)
+    part = (m.group("part") or "").lower()
+    if part:
+        start, end = _part_window(start, end, part)
+    return ("DATE", f"{n - 1:02d}", start, end, "window", basis)
+
+
 def _the_unit(m: re.Match, c: Ctx) -> Fields:
     """ "for the year", "during the quarter": the period the text is about (its last mention at
     that granularity), else the anchor's."""
@@ -1155,7 +1172,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
     ),
     (
         re.compile(
-            rf"\b(?:the\s+)?(?P<mod>last|previous|next|coming|this|current)\s+(?P<unit>week|weekend|month|year|quarter|decade)\b(?!\s*{_TRAIL})",
+            r"\b(?:the\s+)?(?P<mod>last|previous|next|coming|this|current)\s+(?P<unit>week|weekend|month|year|quarter|decade)\b(?!-)",
             _F,
         ),
         _relative_period,
@@ -1319,6 +1336,14 @@ RULES: list[tuple[re.Pattern, Handler]] = [
         _night,
     ),
     (re.compile(r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?'(?P<yy>\d0)s\b"), _short_decade),
+    (re.compile(r"\bthe\s+(?:(?P<part>early|mid|late)[\s-]+)?(?P<yy>[1-9]0)s\b"), _short_decade),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<n>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b|\b(?P<rel>this|last|next|the\s+(?:past|last|previous|next|coming))\s+century\b",
+            _F,
+        ),
+        _century,
+    ),
     (
         re.compile(
             r"(?:(?<=\bfor\s)|(?<=\bduring\s)|(?<=\bthroughout\s)|(?<=\bin\s)|(?<=\bof\s))the\s+(?P<unit>year|quarter|month|week)\b(?!\s*(?:'s|’s|-|\w))",

@@ -267,3 +267,14 @@ def test_held_out_cases_last_fall_overnight_forecasts_and_reported_clauses():
     assert one("More rain was forecast for Thursday.", dt.date(2024, 2, 13)).value == "2024-02-15"
     t = one("Officials meeting in Tokyo on Thursday said they would decide.", dt.date(1996, 6, 14))
     assert t.value == "1996-06-13"
+
+
+def test_possessive_periods_centuries_and_bare_decades():
+    assert values("This week's talks and this year's budget", dt.date(1998, 3, 12)) == [
+        ("This week", "DATE", "1998-W11"),
+        ("this year", "DATE", "1998"),
+    ]
+    assert values("in the 20th century and in the 80s", dt.date(1998, 3, 12)) == [
+        ("the 20th century", "DATE", "19"),
+        ("the 80s", "DATE", "198"),
+    ]
