@@ -121,14 +121,28 @@ def cmd_dates(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.places import places_in_text
+    from pipeline.places import places_in_text, places_in_texts
 
     if args.jsonl:
+        # parsed in batches, written as each batch is done (input order kept)
+        batch: list[dict] = []
         for obj in _jsonl_lines(sys.stdin, ("id", "text")):
-            _emit([{"id": obj["id"], "places": [p.to_json() for p in places_in_text(str(obj["text"]))]}])
+            batch.append(obj)
+            if len(batch) == 64:
+                _emit_places(batch, places_in_texts)
+                batch = []
+        _emit_places(batch, places_in_texts)
         return EXIT_OK
     _emit(p.to_json() for p in places_in_text(sys.stdin.read()))
     return EXIT_OK
+
+
+def _emit_places(batch: list[dict], places_in_texts) -> None:
+    if batch:
+        found = places_in_texts([str(o["text"]) for o in batch])
+        _emit(
+            {"id": o["id"], "places": [p.to_json() for p in ps]} for o, ps in zip(batch, found, strict=True)
+        )
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:

@@ -948,7 +948,7 @@ def sentence_mentions(
             if t.type in ("DATE", "TIME", "DURATION") and t.start_date is not None
         ],
     )
-    all_places = find_places(doc)
+    all_places = find_places(doc, context=ctx.place_countries)
     ctx.place_countries.update(p.country for p in all_places)
     places = [p for p in all_places if _is_event_place(doc, p)]
     place_at = _attachments(doc, [(p.start, p.end, p) for p in places])

