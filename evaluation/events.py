@@ -45,8 +45,9 @@ from pipeline.reference import EVENT_TYPES  # noqa: E402
 
 GOLD = ROOT / "evaluation" / "events_gold"
 SENTENCE_DATE = "2024-06-14"
-#: Sentence sets: dev and dev2 are used while building the rules; test and test2 are held back.
-SENTENCE_SETS = ("dev", "test", "dev2", "test2")
+#: Sentence sets: dev, dev2 and dev3 are used while building the rules; test, test2 and test3
+#: are held back.
+SENTENCE_SETS = ("dev", "test", "dev2", "test2", "dev3", "test3")
 SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE"}
 THRESHOLDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
 

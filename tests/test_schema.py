@@ -19,8 +19,12 @@ def test_tables_have_the_design_columns():
         "event_mentions",
         "event_clusters",
         "event_cluster_members",
+        "actors",
         "quarantine",
     }
+    assert {"actor_id", "name", "country", "sector", "aliases", "first_seen", "last_seen", "num_events"} <= set(
+        TABLES["actors"].column_names
+    )
     must = {
         "event_id",
         "article_id",
