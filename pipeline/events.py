@@ -53,6 +53,8 @@ TARGET_OPTIONAL = frozenset(load_json("triggers.json")["target_optional"])
 RECIPROCAL = frozenset(load_json("triggers.json")["reciprocal"])
 TOPIC_PREPS = tuple(load_json("triggers.json")["topic_preps"])
 DOMESTIC_DEFAULT = frozenset(load_json("triggers.json")["domestic_default"])
+BACKGROUND_MARKS = frozenset(load_json("triggers.json")["background_marks"])
+BACKGROUND_PREPS = frozenset(load_json("triggers.json")["background_preps"])
 OF_IS_SOURCE = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})  # "the deployment of 1,000 soldiers"
 
 
@@ -160,6 +162,7 @@ class Mention:
     confidence: float
     symmetric: bool = False
     features: dict[str, float] = field(default_factory=dict)
+    background: bool = False  # told as background of the sentence's main event
 
 
 @dataclass
@@ -1034,9 +1037,37 @@ def sentence_mentions(
                         confidence=confidence_of(features),
                         features=features,
                         symmetric=symmetric,
+                        background=_background(trigger, head),
                     )
                 )
+    if any(not m.background for m in mentions):
+        for m in mentions:
+            if m.background and trace is not None:
+                trace.append((m.trigger_text, m.event_type, "background"))
+        mentions = [m for m in mentions if not m.background]
     return mentions
+
+
+def _background(trigger: Token, head: Token) -> bool:
+    """An event the sentence tells as background of another: in a relative clause ("which
+    severed relations last year"), a temporal or causal clause ("after gendarmes shot a man"), or a
+    noun after a temporal or causal preposition ("after clashes with ...", "despite objections")."""
+    if trigger.dep_ == "pobj" and trigger.head.lower_ in BACKGROUND_PREPS:
+        return True
+    cur = head
+    for _ in range(8):
+        if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return True
+        if cur.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in cur.children
+        ):
+            return True
+        if cur.dep_ == "pobj" and cur.head.lower_ in BACKGROUND_PREPS:
+            return True
+        if cur.head == cur:
+            return False
+        cur = cur.head
+    return False
 
 
 def _main_predicate(tok: Token) -> bool:
