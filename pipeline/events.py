@@ -85,6 +85,10 @@ class Lexicon:
     commissive: frozenset[str]
     verb_forms: dict[str, TriggerSpec]  # inflected forms with a reading of their own ("hanged")
     containers: frozenset[str]  # nouns whose content is the event ("a proposal for talks")
+    sector_triggers: dict[str, dict[str, str]]  # words that are events only for some actors ("gather")
+    conditional_verbs: frozenset[str]  # verbs that threaten when announced on a condition ("respond")
+    money_verbs: frozenset[str]  # verbs that are AID when their object is a sum of money
+    bundle_nouns: frozenset[str]  # nouns that are AID when they bundle aid ("package", "tranche")
 
 
 @cache
@@ -136,6 +140,10 @@ def lexicon() -> Lexicon:
         frozenset(data["commissive_verbs"]),
         {form: TriggerSpec(t, m) for form, (t, m) in data["verb_forms"].items()},
         frozenset(data["container_nouns"]),
+        data["sector_triggers"],
+        frozenset(data["conditional_verbs"]),
+        frozenset(data["money_verbs"]),
+        frozenset(data["bundle_nouns"]),
     )
 
 
@@ -257,17 +265,25 @@ def find_triggers(sent: Span) -> Iterator[tuple[Token, TriggerSpec, Token]]:
                 _noun_trigger(c) for c in tok.children if c.dep_ in ("dobj", "nsubjpass")
             ):
                 continue  # the object noun carries the event ("held talks", "sanctions were imposed")
+            if lemma in lex.money_verbs and any(o.ent_type_ == "MONEY" for o in objects):
+                yield tok, TriggerSpec("AID", "economic"), tok  # "pledged $50 million for hospitals"
+                continue
             spec = lex.verbs.get(lemma)
             if spec and lemma == "strike" and _labour_strike(tok):
                 spec = TriggerSpec("PROTEST", "strike")
             if spec is None and _joint(tok):
                 spec = TriggerSpec("COOPERATE", "")  # "have begun jointly searching"
+            if spec is None and lemma in lex.conditional_verbs and _conditional_future(tok):
+                spec = TriggerSpec("THREATEN", "")  # "we will respond with everything we have if ..."
+            if spec is None and lemma in lex.sector_triggers:
+                spec = PENDING  # "thousands gathered in the square": a protest if they are civilians
             if spec:
                 yield tok, spec, tok
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
             spec = _noun_trigger(tok)
-            if spec is None and _joint(tok) and tok.lower_ not in lex.joint_exceptions:
-                spec = TriggerSpec("COOPERATE", "")  # "joint operations", "joint construction"
+            joint = _joint(tok) and tok.lower_ not in lex.joint_exceptions
+            if joint and (spec is None or spec.event_type == "MOBILIZE"):
+                spec = TriggerSpec("COOPERATE", "")  # "joint operations", "their first joint patrol"
             if spec:
                 light = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.light_verbs
                 head = tok.head if light else tok
@@ -289,6 +305,23 @@ def _hyphen_noun(tok: Token) -> TriggerSpec | None:
         if spec is not None and tok == head:
             return spec
     return None
+
+
+#: A trigger whose type waits for its actors (`sector_triggers`); `_reading` settles or drops it.
+PENDING = TriggerSpec("PENDING", "")
+
+
+def _conditional_future(tok: Token) -> bool:
+    """Announced for the future on a condition: "will respond ... if", "might act unless"."""
+    future = any(
+        c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "might", "may", "'ll")
+        for c in tok.children
+    )
+    condition = any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+        for c in tok.children
+    )
+    return future and condition
 
 
 def _joint(tok: Token) -> bool:
@@ -338,9 +371,11 @@ def _noun_trigger(tok: Token) -> TriggerSpec | None:
     if tok.i > 0 and f"{tok.doc[tok.i - 1].lower_} {word}" in lex.nouns:
         return lex.nouns[f"{tok.doc[tok.i - 1].lower_} {word}"]
     spec = lex.nouns.get(word) or lex.nouns.get(tok.lemma_.lower())
+    lemma = tok.lemma_.lower()
+    if spec is None and lemma in lex.bundle_nouns:
+        return _bundle(tok)
     if spec is None:
         return None
-    lemma = tok.lemma_.lower()
     if lemma in ("call", "appeal") and any(
         c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children
     ):
@@ -348,6 +383,22 @@ def _noun_trigger(tok: Token) -> TriggerSpec | None:
     if lemma == "strike" and _labour_strike(tok):
         return TriggerSpec("PROTEST", "strike")
     return spec
+
+
+def _bundle(tok: Token) -> TriggerSpec | None:
+    """ "A package of budget support", "a tranche of military aid": AID when what it bundles is."""
+    lex = lexicon()
+    aid_words = {w for m in ("military", "economic", "humanitarian") for w in lex.mode_words[m]}
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                words = {obj.lower_, obj.lemma_.lower()} | {
+                    c.lower_ for c in obj.children if c.dep_ in ("compound", "amod")
+                }
+                noun = lex.nouns.get(obj.lemma_.lower()) or lex.nouns.get(obj.lower_)
+                if (noun is not None and noun.event_type in ("AID", "SUPPORT")) or words & aid_words:
+                    return TriggerSpec("AID", "")
+    return None
 
 
 def _labour_strike(tok: Token) -> bool:
@@ -466,11 +517,11 @@ def _composed(generic: Actor, country: str, text: str) -> Actor:
 
 
 def _of_actors(tok: Token, ctx: ArticleContext) -> list[Actor]:
-    """Actors named by the "of"/"from" complement of a generic noun."""
+    """Actors named by the "of"/"from"/"in" complement of a generic noun ("police in Moldova")."""
     return [
         a
         for c in tok.children
-        if c.dep_ == "prep" and c.lower_ in ("of", "from")
+        if c.dep_ == "prep" and c.lower_ in ("of", "from", "in")
         for g in c.children
         if g.dep_ == "pobj"
         for a in actors_at(g, ctx)
@@ -522,7 +573,10 @@ def _subject_of(verb: Token) -> tuple[list[Token], bool]:
             "oprd",
         ):
             if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
-                return [verb.head], False
+                if resolve(verb.head, _entity_of(verb.head)) is not None or verb.head.head == verb.head:
+                    return [verb.head], False
+                verb = verb.head.head  # "a bill that would ban NGOs": who debates the bill
+                continue
             verb = verb.head
             continue
         break
@@ -970,6 +1024,9 @@ def sentence_mentions(
         sources, targets = roles(trigger, head, spec, ctx)
         conditional = _conditional_threat(trigger, spec)
         spec = _reading(trigger, spec, sources, targets, spec_at)
+        if spec is None:
+            note("not an event for these actors")
+            continue
         if not sources and spec.event_type == "PROTEST":
             sources = _crowd(doc, all_places, ctx)  # "rallies were held in 40 Brazilian cities"
         if not sources and not targets:
@@ -1203,8 +1260,8 @@ def _reading(
     sources: list[Actor],
     targets: list[Actor],
     spec_at: dict[int, TriggerSpec],
-) -> TriggerSpec:
-    """The trigger's type once its actors are known: by who acts (`sector_readings`: civilians who
+) -> TriggerSpec | None:
+    """The trigger's type once its actors are known (None: no event for these actors): by who acts (`sector_readings`: civilians who
     block a road protest, soldiers who occupy a town assault it), an exercise with one party
     (MOBILIZE), and a vow or pledge typed by what it promises."""
     lex = lexicon()
@@ -1213,6 +1270,9 @@ def _reading(
         f"{lemma} {c.lower_}" for c in trigger.children if c.dep_ in ("prt", "prep", "advmod")
     ]
     group = next((lex.sector_group.get(a.sector or "") for a in sources if a.sector), None)
+    if spec is PENDING:
+        reading = lex.sector_triggers.get(lemma, {}).get(group or "")
+        return TriggerSpec(reading, "") if reading else None
     for key in keys:
         reading = lex.sector_readings.get(key, {}).get(group or "")
         if reading and reading != spec.event_type:
@@ -1240,7 +1300,7 @@ def _conditional_threat(trigger: Token, spec: TriggerSpec) -> bool:
     """A conflict act announced for the future on a condition: a threat ("would attack the
     capital unless Bamako freed their leaders")."""
     return (
-        QUAD_OF_TYPE[spec.event_type] == "MATERIAL_CONFLICT"
+        QUAD_OF_TYPE.get(spec.event_type) == "MATERIAL_CONFLICT"
         and any(c.dep_ == "aux" and c.lower_ in ("would", "will", "'ll") for c in trigger.children)
         and any(
             c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
