@@ -6,9 +6,9 @@
 The confidence of a mention is a logistic function of a few features of how it was found
 (`pipeline.events.CONFIDENCE_FEATURES`: a verbal or nominal trigger, which actors have countries,
 a target read from the place, a trigger word with several readings, ...). The weights are fitted by
-L2-regularised logistic regression on the dev and dev2 sentences (a mention is right when it has
+L2-regularised logistic regression on the dev, dev2 and dev3 sentences (a mention is right when it has
 the sentence's gold type) and the synthetic gold articles (right when it matches a gold event by
-type and actors). The held-back test and test2 sentences are not used, so `evaluation/events.py
+type and actors). The held-back test, test2 and test3 sentences are not used, so `evaluation/events.py
 --set test2` shows how well the score is calibrated on unseen text.
 """
 
@@ -33,7 +33,7 @@ from pipeline.events import CONFIDENCE_FEATURES, extract_article, is_extractable
 from pipeline.nlp import get_nlp  # noqa: E402
 
 OUT = ROOT / "pipeline" / "data" / "confidence.json"
-DEV_SETS = ("dev", "dev2")  # the sentence sets used while building; test and test2 stay held back
+DEV_SETS = ("dev", "dev2", "dev3")  # the sets used while building; test, test2, test3 stay held back
 
 
 def mentions_by_file(files: dict[str, str]) -> dict[str, list]:

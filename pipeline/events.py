@@ -983,19 +983,36 @@ def _inherited(
 # Sentence and article
 
 
+@dataclass
+class _Sentence:
+    """One parsed sentence and what every trigger in it shares: the other triggers, the time and
+    place expressions attached to clauses."""
+
+    doc: Doc
+    sentence: Sentence
+    ctx: ArticleContext
+    triggers: list[tuple[Token, TriggerSpec, Token]]
+    time_at: dict[int, object]
+    place_at: dict[int, object]
+    places: list[Place]
+    trace: list | None
+
+    @property
+    def trigger_ids(self) -> set[int]:
+        return {t.i for t, _, _ in self.triggers}
+
+
 def sentence_mentions(
     doc: Doc, sentence: Sentence, ctx: ArticleContext, trace: list[tuple[str, str, str]] | None = None
 ) -> list[Mention]:
     """All event mentions in one parsed sentence (doc offsets are sentence-relative). With `trace`,
     (trigger, type, outcome) is appended for every trigger, to explain what was kept or dropped."""
     article = ctx.article
-    sent = doc[:]
     for ent in doc.ents:
         actor = resolve(ent.root, ent)
         if actor and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
             ctx.remember(actor)
-    triggers = list(find_triggers(sent))
-    trigger_ids = {t.i for t, _, _ in triggers}
+    triggers = list(find_triggers(doc[:]))
     times = find_times(doc.text, article.publication_date)
     time_at = _attachments(
         doc,
@@ -1009,16 +1026,14 @@ def sentence_mentions(
     ctx.place_countries.update(p.country for p in all_places)
     places = [p for p in all_places if _is_event_place(doc, p)]
     place_at = _attachments(doc, [(p.start, p.end, p) for p in places])
-    mentions: list[Mention] = []
+    scope = _Sentence(doc, sentence, ctx, triggers, time_at, place_at, all_places, trace)
+    ids = scope.trigger_ids
     heads = {h.i for _, _, h in triggers}
     spec_at = {t.i: spec for t, spec, _ in triggers}
+    mentions: list[Mention] = []
     for trigger, spec, head in triggers:
         note = _noter(trace, trigger, spec)
-        if (
-            _embedded(trigger, head, trigger_ids)
-            or _negates_event(trigger, heads)
-            or _has_content(trigger, trigger_ids)
-        ):
+        if _embedded(trigger, head, ids) or _negates_event(trigger, heads) or _has_content(trigger, ids):
             note("embedded")
             continue
         sources, targets = roles(trigger, head, spec, ctx)
@@ -1027,82 +1042,157 @@ def sentence_mentions(
         if spec is None:
             note("not an event for these actors")
             continue
-        if not sources and spec.event_type == "PROTEST":
-            sources = _crowd(doc, all_places, ctx)  # "rallies were held in 40 Brazilian cities"
-        if not sources and not targets:
-            note("no actors")
-            continue
-        status = status_of(trigger, head)
-        if conditional:
-            status = "occurred"  # "would attack unless ...": the threat is made, whatever follows
-        claimant = claimant_of(trigger, ctx)
-        time = _inherited(trigger, time_at, trigger_ids)
-        place = _inherited(trigger, place_at, trigger_ids, through_speech=False)
-        if (
-            isinstance(time, TimeExpression)
-            and status == "occurred"
-            and _ahead(time, article.publication_date)
-        ):
-            status = "planned"
-        mode = mode_of(trigger, spec)
-        symmetric = spec.event_type in lexicon().symmetric
-        home = _home_country(place, all_places, ctx)
-        sources = [_localized(a, home) for a in sources]
-        targets = [_localized(a, home) for a in targets]
-        if not any(t.country or t.kind == "generic" for t in targets):
-            found = _deep_target(trigger, head, sources)
-            if found is None and spec.event_type in TARGET_OPTIONAL:
-                found = _place_target(trigger, head, place, all_places)
-            targets = [found] if found else targets
-        sources, targets = _localized_by_party(sources, targets)
-        if not targets and spec.event_type in DOMESTIC_DEFAULT:
-            targets = _domestic(sources)  # "Ethiopia shut down mobile internet in Amhara"
-        if (
-            not targets
-            and spec.event_type not in TARGET_OPTIONAL
-            and not _reported_alone(trigger, head, sources)
-        ):
-            note(f"no target (source {', '.join(str(a.country) for a in sources)})")
-            continue
-        note("kept")
-        if spec.event_type in TARGET_OPTIONAL and sources and targets:
-            targets = [t for t in targets if not any(_same_actor(s, t) for s in sources)]
-        sources, targets = _unique(sources), _unique(targets)  # localizing can make two actors one
-        for s in sources or [None]:
-            for t in targets or [None]:
-                if s is not None and t is not None and _same_actor(s, t):
-                    continue
-                features = confidence_features(trigger, spec, s, t, status, sentence.section, len(triggers))
-                mentions.append(
-                    Mention(
-                        event_type=spec.event_type,
-                        mode=mode,
-                        status=status,
-                        source=s,
-                        target=t,
-                        claimant=claimant,
-                        time=time,
-                        place=place,
-                        section=sentence.section,
-                        sentence_index=sentence.index,
-                        sentence_start=sentence.start,
-                        sentence_end=sentence.end,
-                        sentence_text=article.sentence_text(sentence),
-                        trigger_start=sentence.start + trigger.idx,
-                        trigger_end=sentence.start + trigger.idx + len(trigger.text),
-                        trigger_text=trigger.text,
-                        confidence=confidence_of(features),
-                        features=features,
-                        symmetric=symmetric,
-                        background=_background(trigger, head),
-                    )
-                )
+        mentions += _trigger_mentions(scope, trigger, spec, head, sources, targets, note, conditional)
+    if not mentions:
+        mentions = _fallback(scope)
     if any(not m.background for m in mentions):
         for m in mentions:
             if m.background and trace is not None:
                 trace.append((m.trigger_text, m.event_type, "background"))
         mentions = [m for m in mentions if not m.background]
     return mentions
+
+
+def _trigger_mentions(
+    scope: _Sentence,
+    trigger: Token,
+    spec: TriggerSpec,
+    head: Token,
+    sources: list[Actor],
+    targets: list[Actor],
+    note,
+    conditional: bool = False,
+    fallback: bool = False,
+) -> list[Mention]:
+    """The mentions one trigger gives, one per dyad: status, claimant, time and place attached,
+    generic actors placed, targets completed, confidence scored."""
+    ctx, doc, sentence = scope.ctx, scope.doc, scope.sentence
+    article = ctx.article
+    if not sources and spec.event_type == "PROTEST":
+        sources = _crowd(doc, scope.places, ctx)  # "rallies were held in 40 Brazilian cities"
+    if not sources and not targets:
+        note("no actors")
+        return []
+    status = status_of(trigger, head)
+    if conditional:
+        status = "occurred"  # "would attack unless ...": the threat is made, whatever follows
+    claimant = claimant_of(trigger, ctx)
+    time = _inherited(trigger, scope.time_at, scope.trigger_ids)
+    place = _inherited(trigger, scope.place_at, scope.trigger_ids, through_speech=False)
+    if isinstance(time, TimeExpression) and status == "occurred" and _ahead(time, article.publication_date):
+        status = "planned"
+    mode = mode_of(trigger, spec)
+    symmetric = spec.event_type in lexicon().symmetric
+    home = _home_country(place, scope.places, ctx)
+    sources = [_localized(a, home) for a in sources]
+    targets = [_localized(a, home) for a in targets]
+    if not any(t.country or t.kind == "generic" for t in targets):
+        found = _deep_target(trigger, head, sources)
+        if found is None and spec.event_type in TARGET_OPTIONAL:
+            found = _place_target(trigger, head, place, scope.places)
+        targets = [found] if found else targets
+    sources, targets = _localized_by_party(sources, targets)
+    if not targets and spec.event_type in DOMESTIC_DEFAULT:
+        targets = _domestic(sources)  # "Ethiopia shut down mobile internet in Amhara"
+    if (
+        not targets
+        and spec.event_type not in TARGET_OPTIONAL
+        and not fallback
+        and not _reported_alone(trigger, head, sources)
+    ):
+        note(f"no target (source {', '.join(str(a.country) for a in sources)})")
+        return []
+    note("kept" if not fallback else "kept (fallback)")
+    if spec.event_type in TARGET_OPTIONAL and sources and targets:
+        targets = [t for t in targets if not any(_same_actor(s, t) for s in sources)]
+    sources, targets = _unique(sources), _unique(targets)  # localizing can make two actors one
+    out = []
+    for s in sources or [None]:
+        for t in targets or [None]:
+            if s is not None and t is not None and _same_actor(s, t):
+                continue
+            features = confidence_features(
+                trigger, spec, s, t, status, sentence.section, len(scope.triggers), fallback
+            )
+            out.append(
+                Mention(
+                    event_type=spec.event_type,
+                    mode=mode,
+                    status=status,
+                    source=s,
+                    target=t,
+                    claimant=claimant,
+                    time=time,
+                    place=place,
+                    section=sentence.section,
+                    sentence_index=sentence.index,
+                    sentence_start=sentence.start,
+                    sentence_end=sentence.end,
+                    sentence_text=article.sentence_text(sentence),
+                    trigger_start=sentence.start + trigger.idx,
+                    trigger_end=sentence.start + trigger.idx + len(trigger.text),
+                    trigger_text=trigger.text,
+                    confidence=confidence_of(features),
+                    features=features,
+                    symmetric=symmetric,
+                    background=_background(trigger, head),
+                )
+            )
+    return out
+
+
+#: How far below the root of the parse a fallback trigger may sit (deeper words are background).
+MAX_FALLBACK_DEPTH = 2
+
+
+def _fallback(scope: _Sentence) -> list[Mention]:
+    """When the parse gives no event, a last reading of the sentence: the lexicon word nearest the
+    root of the parse, wherever the parser put it, with the sentence's actors in order (source
+    first) and the claimant's out. Marked as a fallback, which lowers its confidence."""
+    lex = lexicon()
+    doc = scope.doc
+    candidates = []
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "NOUN", "PROPN") or tok.ent_type_:
+            continue
+        lemma = tok.lemma_.lower()
+        spec = (
+            lex.verbs.get(lemma)
+            if tok.pos_ == "VERB"
+            else (lex.nouns.get(tok.lower_) or lex.nouns.get(lemma))
+        )
+        if spec is None or lemma in SPEECH_VERBS:
+            continue
+        depth = sum(1 for _ in tok.ancestors)
+        candidates.append((depth, tok.i, tok, spec))
+    if not candidates:
+        return []
+    depth, _, trigger, spec = min(candidates, key=lambda c: c[:2])
+    if depth > MAX_FALLBACK_DEPTH:
+        return []
+    claimant = claimant_of(trigger, scope.ctx)
+    actors = []
+    for ent in doc.ents:
+        actor = resolve(ent.root, ent)
+        if (
+            actor is None
+            or not actor.country
+            or (ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in SPEECH_VERBS)
+        ):
+            continue
+        if claimant is not None and (actor.name, actor.country) == (claimant.name, claimant.country):
+            continue
+        actors.append((ent.start > trigger.i, actor))
+    actors = [a for _, a in sorted(actors, key=lambda x: x[0])]
+    actors = _unique(actors)
+    if not actors:
+        return []
+    sources, targets = (
+        actors[:1],
+        [a for a in actors[1:2] if a.country != actors[0].country or a.kind != "country"],
+    )
+    note = _noter(scope.trace, trigger, spec)
+    return _trigger_mentions(scope, trigger, spec, trigger, sources, targets, note, fallback=True)
 
 
 def _background(trigger: Token, head: Token) -> bool:
@@ -1438,6 +1528,7 @@ CONFIDENCE_FEATURES = (
     "ambiguous_trigger",
     "target_implied",
     "main_predicate",
+    "fallback",
 )
 
 
@@ -1449,6 +1540,7 @@ def confidence_features(
     status: str,
     section: str,
     n_triggers: int,
+    fallback: bool = False,
 ) -> dict[str, float]:
     """What the confidence of a mention is computed from (see `data/confidence.json`)."""
     before = trigger.doc[: trigger.i].text
@@ -1465,6 +1557,7 @@ def confidence_features(
         "ambiguous_trigger": float(trigger.lemma_.lower() in lexicon().ambiguous),
         "target_implied": float(target is not None and target.kind == "implied"),
         "main_predicate": float(_main_predicate(trigger)),
+        "fallback": float(fallback),
     }
 
 
