@@ -7,9 +7,9 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster
 export PIPELINE_INPUT_DIR ?= seeds
 export PIPELINE_OUTPUT_DIR ?= data
 UI_PORT ?= 3000
-LINT_PATHS := pipeline assets tests $(wildcard benchmarks evaluation)
+LINT_PATHS := pipeline assets tests $(wildcard benchmarks evaluation scripts)
 
-.PHONY: install run test lint format ui lock codebook clean-data audit
+.PHONY: install run test lint format ui ui-screenshot lock codebook clean-data audit
 
 $(STAMP): requirements.lock requirements-bootstrap.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -37,6 +37,9 @@ format: $(STAMP)
 
 ui: $(STAMP)  ## start the Dagster UI on 127.0.0.1 (same definitions as make run)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
+
+ui-screenshot: $(STAMP)  ## materialize seeds/ in a throwaway instance and save docs/ui-asset-graph.png (needs chromium)
+	$(BIN)/python -m scripts.dagster_ui --output docs/ui-asset-graph.png
 
 codebook: $(STAMP)  ## regenerate docs/codebook.md from pipeline/schema.py
 	$(BIN)/python -m pipeline codebook --write docs/codebook.md
