@@ -38,4 +38,7 @@ defs = dg.Definitions(
     jobs=[ingest_batch, process_batches, refresh_dataset],
     sensors=[landing_folder_sensor],
     resources={"pipeline": PipelineConfig.from_env()},
+    # One process per run: the steps of a batch share one spaCy load (a process per step would
+    # load the model four times); batches run in parallel as separate runs.
+    executor=dg.in_process_executor,
 )

@@ -30,10 +30,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-JOB = "materialize_all"
-#: One process for the whole run: the same launch path as the UI's "Materialize all" (GraphQL
-#: launchRun -> run queue -> daemon -> run worker), without a process (and a spaCy load) per step.
-IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
+#: The job the landing-folder sensor launches for each new batch of files.
+SENSOR_JOB = "ingest_batch"
+#: An unpartitioned job the test launches itself through GraphQL (what the UI's Materialize calls).
+JOB = "refresh_dataset"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -226,7 +226,7 @@ class DagsterDev:
                 }
         raise self._fail(f"no repository has a job named {job!r}: {json.dumps(repos)[:1000]}")
 
-    def launch(self, job: str = JOB, run_config: Mapping | None = IN_PROCESS) -> str:
+    def launch(self, job: str = JOB, run_config: Mapping | None = None) -> str:
         """Launch `job` with `launchRun` (what the UI's Materialize button calls); return the run id."""
         params: dict = {"selector": self.job_selector(job)}
         if run_config is not None:
@@ -235,6 +235,17 @@ class DagsterDev:
         if result["__typename"] != "LaunchRunSuccess":
             raise self._fail(f"launchRun returned {json.dumps(result)[:2000]}")
         return result["run"]["runId"]
+
+    def wait_for_sensor_run(self, job: str = SENSOR_JOB, timeout: float = 180) -> str:
+        """Wait until the daemon's sensor has launched a run of `job`; return its run id."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            runs = self.gql(RUNS_OF_JOB, {"job": job})["runsOrError"]
+            results = runs.get("results") or []
+            if results:
+                return results[-1]["runId"]  # the first one launched
+            time.sleep(2)
+        raise self._fail(f"no run of {job} was launched within {timeout:.0f} s: is the sensor running?")
 
     def wait_for_run(self, run_id: str, timeout: float = 300) -> str:
         """Poll the run until it ends; return SUCCESS or raise with the run's error events."""
@@ -333,6 +344,14 @@ mutation LaunchRun($executionParams: ExecutionParams!) {
   }
 }"""
 
+RUNS_OF_JOB = """
+query RunsOfJob($job: String!) {
+  runsOrError(filter: {pipelineName: $job}) {
+    __typename
+    ... on Runs { results { runId status } }
+  }
+}
+"""
 RUN_STATUS = """
 query RunStatus($runId: ID!) {
   runOrError(runId: $runId) {
@@ -522,6 +541,22 @@ class Page:
         return self.js("document.body ? document.body.innerText : ''") or ""
 
 
+_ALL_NODES_IN_VIEW = """(() => {
+  const nodes = [...document.querySelectorAll('foreignObject')];
+  if (!nodes.length) return false;
+  const top = 100, bottom = window.innerHeight - 10, left = 70, right = window.innerWidth - 60;
+  return nodes.every(n => { const r = n.getBoundingClientRect();
+    return r.width === 0 || (r.top >= top && r.bottom <= bottom && r.left >= left && r.right <= right); });
+})()"""
+_CLICK_ZOOM_OUT = """(() => { const i = document.querySelector('[aria-label=zoom_out]');
+  const b = i && i.closest('button'); if (b) b.click(); return !!b; })()"""
+
+
+def _drawn(name: str, text: str) -> bool:
+    """Whether an asset's name is on the page: whole, or shortened in the middle ("event_clu…_members")."""
+    return name in text or (len(name) > 16 and name[:6] in text and name[-6:] in text and "…" in text)
+
+
 def screenshot_asset_graph(
     base_url: str,
     out: Path,
@@ -585,8 +620,14 @@ def screenshot_asset_graph(
         wait("all groups expanded", expanded)
         wait(
             "every asset drawn with its status",
-            lambda: (t := page.text()) and all(n in t for n in inner) and "Loading" not in t,
+            lambda: (t := page.text()) and all(_drawn(n, t) for n in inner) and "Loading" not in t,
         )
+        time.sleep(1.0)  # let the re-fit animation settle
+        for _ in range(6):  # zoom out (the graph's own button) until every node is in view
+            if page.js(_ALL_NODES_IN_VIEW):
+                break
+            page.js(_CLICK_ZOOM_OUT)
+            time.sleep(0.6)
         time.sleep(1.0)  # let the last paint (edges, check counts) settle
         data = page.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})["data"]
         out.write_bytes(base64.b64decode(data))
@@ -624,8 +665,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"starting dagster dev on {server.url} (log: {server.log_path})", flush=True)
         with server:
             server.wait_ready()
-            run_id = server.launch()
-            print(f"materializing {JOB} (run {run_id})", flush=True)
+            run_id = server.wait_for_sensor_run()
+            print(f"the landing-folder sensor launched {SENSOR_JOB} (run {run_id})", flush=True)
             server.wait_for_run(run_id)
             for node in server.asset_nodes():
                 for check in node["assetChecksOrError"].get("checks", []):

@@ -22,9 +22,16 @@ def test_tables_have_the_design_columns():
         "actors",
         "quarantine",
     }
-    assert {"actor_id", "name", "country", "sector", "aliases", "first_seen", "last_seen", "num_events"} <= set(
-        TABLES["actors"].column_names
-    )
+    assert {
+        "actor_id",
+        "name",
+        "country",
+        "sector",
+        "aliases",
+        "first_seen",
+        "last_seen",
+        "num_events",
+    } <= set(TABLES["actors"].column_names)
     must = {
         "event_id",
         "article_id",
