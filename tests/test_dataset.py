@@ -85,7 +85,7 @@ def test_readme_queries_run_in_duckdb_and_polars_and_agree(processed, monkeypatc
         assert len(rows) == frame.height, name
         results[name] = (rows, frame)
     assert results["per-week"][1]["events"].sum() == storage.read_table(processed / "data", "events").height
-    dyad_rows, dyad = results["dyad"]
+    _, dyad = results["dyad"]
     assert dyad.height > 0 and set(dyad["event_type"]) >= {"CONSULT"}  # the seed article's summit and call
     near_rows, near = results["near"]
     assert near.height > 0 and (near["km"] < 100).all()

@@ -145,9 +145,11 @@ def test_a_second_run_waits_for_the_first(settings):
     t = threading.Thread(target=hold)
     t.start()
     holding.wait(10)
-    with pytest.raises(storage.LockTimeout, match=r"\.lock"):
-        with storage.run_lock(settings.output_dir, timeout=0.5):
-            pass
+    with (
+        pytest.raises(storage.LockTimeout, match=r"\.lock"),
+        storage.run_lock(settings.output_dir, timeout=0.5),
+    ):
+        pass
     released.set()
     t.join()
     with storage.run_lock(settings.output_dir, timeout=5):
