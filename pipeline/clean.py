@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -81,8 +82,11 @@ def _rules() -> dict:
         "list_header": re.compile(data["list_headers"], re.IGNORECASE),
         "dateline": re.compile(data["dateline"]),
         "tag": re.compile(rf"</?(?:{tags})\b[^<>]{{0,500}}/?>", re.IGNORECASE),
-        "block": re.compile(rf"<({blocks})\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL),
-        "comment": re.compile(r"<!--.*?-->", re.DOTALL),
+        # `<name ...>...</name>` blocks, removed by `_strip_blocks`: the opening, and each closing.
+        "block_open": re.compile(rf"<({blocks})\b", re.IGNORECASE),
+        "block_close": {
+            name: re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE) for name in data["html_blocks"]
+        },
     }
 
 
@@ -99,8 +103,8 @@ def normalize(text: str) -> str:
     """
     rules = _rules()
     text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")
-    text = rules["comment"].sub(" ", text)
-    text = rules["block"].sub(" ", text)
+    text = _strip_comments(text)
+    text = _strip_blocks(text, rules)
     text = _BLOCK_TAG.sub("\n", text)
     text = rules["tag"].sub("", text)
     text = html.unescape(text)
@@ -108,6 +112,49 @@ def normalize(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     return "\n".join(_HSPACE.sub(" ", line).strip() for line in text.splitlines())
+
+
+def _strip_comments(text: str) -> str:
+    """Each `<!-- ... -->` replaced by a space, as `re.sub(r"<!--.*?-->", " ", text, flags=re.S)`
+    does, but in linear time: that pattern rescans to the end for every unclosed `<!--`."""
+    out: list[str] = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:  # no comment closes after this one, so none after it can close either
+            break
+        out += [text[pos:start], " "]
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_blocks(text: str, rules: dict) -> str:
+    """Each `<script ...>...</script>` (and the other `html_blocks`) replaced by a space, as
+    `re.sub(r"<(script|...)\\b[^>]*>.*?</\\1\\s*>", " ", text, flags=re.I | re.S)` does, but in
+    linear time: that pattern rescans to the end for every opening tag that is never closed."""
+    out: list[str] = []
+    pos = search = 0
+    gt = -1  # the first ">" at or after the last opening's name (reused while still ahead)
+    unclosed: dict[str, int] = {}  # block name -> a position after which it is never closed
+    while m := rules["block_open"].search(text, search):
+        if gt < m.end():
+            gt = text.find(">", m.end())
+            if gt < 0:  # no opening tag after this one can be completed either
+                break
+        name = m.group(1).lower()
+        close = None
+        if unclosed.get(name, len(text) + 1) > gt + 1:
+            close = rules["block_close"][name].search(text, gt + 1)
+            if close is None:
+                unclosed[name] = gt + 1
+        if close is None:
+            search = m.start() + 1
+            continue
+        out += [text[pos : m.start()], " "]
+        pos = search = close.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,12 +306,44 @@ def _strip_dateline(paragraph: str, removed: list[tuple[str, str]]) -> str:
 # Sentences
 
 
+# spaCy's tokenizer is quadratic on two kinds of hostile token, which these bounds make linear:
+# - it strips prefixes and suffixes one at a time, rescanning the rest of the token each time, so
+#   a run of n symbols (`$$$...`, `#.#.`, emoji) costs O(n^2): 3 s for 3 000 of them;
+# - its URL pattern backtracks over every `:` of a long token (`x:/x:/...`): 40 s for 100 000.
+#: Longest run of symbols (neither letters, digits nor spaces) the tokenizer splits up; a token
+#: holding a longer run stays whole.
+MAX_SYMBOL_RUN = 32
+#: Longest token tried as a URL (browsers stop near 2 000 characters); longer ones are split as text.
+MAX_URL_CHARS = 2048
+_SYMBOL_RUN = re.compile(rf"(?:[^\w\s]|_){{{MAX_SYMBOL_RUN + 1},}}")
+
+
+def long_symbol_run(token: str) -> re.Match[str] | None:
+    """A spaCy `token_match`: a token holding a run of more than `MAX_SYMBOL_RUN` symbols stays
+    whole, so tokenizing it is linear. Text without such runs is tokenized as before."""
+    return _SYMBOL_RUN.search(token)
+
+
+def capped_url_match(url_match: Callable[[str], object]) -> Callable[[str], object]:
+    """A spaCy `url_match` that only tries tokens of at most `MAX_URL_CHARS` characters."""
+
+    def match(token: str) -> object:
+        return url_match(token) if len(token) <= MAX_URL_CHARS else None
+
+    return match
+
+
 @cache
 def _sentencizer():
     import spacy
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.tokenizer.token_match = long_symbol_run
+    nlp.tokenizer.url_match = capped_url_match(nlp.tokenizer.url_match)
+    # The rule-based sentencizer needs no model memory per character; the article limit
+    # (PIPELINE_MAX_ARTICLE_CHARS) bounds the text, and normalisation may lengthen it a little.
+    nlp.max_length = 1 << 31
     return nlp
 
 

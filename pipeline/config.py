@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 BACKENDS = ("local", "dask")
+#: The most PIPELINE_MAX_SENTENCE_CHARS may be: the spaCy model's `max_length` (a longer sentence
+#: would make extraction raise instead of being quarantined).
+MAX_SENTENCE_CHARS = 1_000_000
 
 
 class ConfigError(ValueError):
@@ -35,6 +38,11 @@ class Settings:
         for name in ("batch_size", "max_file_bytes", "max_article_chars", "max_sentence_chars"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{ENV_NAMES[name]} must be a positive integer, got {getattr(self, name)}")
+        if self.max_sentence_chars > MAX_SENTENCE_CHARS:
+            raise ConfigError(
+                f"PIPELINE_MAX_SENTENCE_CHARS={self.max_sentence_chars} is over {MAX_SENTENCE_CHARS}: "
+                "spaCy parses one sentence at a time and refuses longer texts"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
