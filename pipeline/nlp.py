@@ -40,9 +40,19 @@ def get_nlp() -> Language:
         )
     from pipeline.actors import entity_patterns
 
+    _bound_tokenizer(nlp)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(entity_patterns())
     return nlp
+
+
+def _bound_tokenizer(nlp: Language) -> None:
+    """Keep tokenizing linear on hostile text: a run of symbols stays one token and URL matching
+    is only tried on tokens of bounded length (the same bounds as the cleaner's sentencizer)."""
+    from pipeline.clean import capped_url_match, long_symbol_run
+
+    nlp.tokenizer.token_match = long_symbol_run
+    nlp.tokenizer.url_match = capped_url_match(nlp.tokenizer.url_match)
 
 
 @cache
@@ -60,6 +70,7 @@ def get_places_nlp() -> Language:
         )
     from pipeline.actors import entity_patterns
 
+    _bound_tokenizer(nlp)
     nlp.add_pipe("sentencizer", first=True)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(entity_patterns())

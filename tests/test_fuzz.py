@@ -255,13 +255,6 @@ def test_sentences_of_ordinary_text_are_split_as_before():
     assert len(spans) >= 7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline/nlp.py get_nlp(): the model's tokenizer is quadratic on a run of symbols "
-    "(a 5 000-character sentence of '$' passes the sentence limit and takes ~13 s in "
-    "events.parse_sentences; 40 fit in one article). clean.py's sentencizer sets "
-    "tokenizer.token_match = clean.long_symbol_run; get_nlp() could do the same",
-)
 def test_the_extraction_tokenizer_keeps_a_symbol_run_whole():
     from pipeline.nlp import get_nlp
 

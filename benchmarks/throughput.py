@@ -1,0 +1,245 @@
+"""Throughput and memory of the pipeline against the spaCy floor, on Reuters articles.
+
+    .venv/bin/python benchmarks/throughput.py                    # 1,000 articles, every step
+    .venv/bin/python benchmarks/throughput.py -n 5000            # the whole Reuters set
+    .venv/bin/python benchmarks/throughput.py -n 20 --quick      # a smoke run (what CI does)
+    .venv/bin/python benchmarks/throughput.py --steps floor,process --scaling 500,1000,2000,5000
+    .venv/bin/python benchmarks/throughput.py -n 5000 --incremental 10
+
+Steps, each in its own process, timed from process start to exit (model loads included):
+
+- floor: the spaCy model as shipped (every component) alone, `nlp.pipe` over the same texts on
+  every core (`n_process` = cores); its own time excludes the model load, so it is the fastest
+  the parse itself can go;
+- extract: `python -m pipeline extract FILES...` (read, clean, extract, print events);
+- process: `python -m pipeline process` into a fresh output folder (every table, clusters,
+  catalog, checks);
+- dagster: `python -m assets` (what `make run` does) into a fresh output folder and instance.
+
+Each line gives articles/s, words/s (words of title and body), the ratio to the floor's words/s,
+and the peak resident memory of the largest process and of all the step's processes together
+(sampled every 50 ms with psutil). `--scaling` times `process` at several corpus sizes;
+`--incremental K` times adding K new articles to an output already holding N, through `process`
+and through Dagster. Reuters-21578 is research-only: the files are read from
+`shared/data/reuters/` (and copied into a temporary folder for `process`), never into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "reuters"
+STEPS = ("floor", "extract", "process", "dagster")
+
+FLOOR = r"""
+import sys, time, spacy
+from pipeline.nlp import MODEL_PACKAGE
+texts = [open(p, encoding="utf-8", errors="replace").read().partition("\n")[2] for p in sys.argv[2:]]
+nlp = spacy.load(MODEL_PACKAGE)
+start = time.perf_counter()
+for _ in nlp.pipe(texts, n_process=int(sys.argv[1]), batch_size=32):
+    pass
+print(f"PIPE {time.perf_counter() - start:.3f}")
+"""
+
+
+@dataclass
+class Measure:
+    step: str
+    articles: int
+    words: int
+    seconds: float
+    rss_max_mb: float
+    rss_sum_mb: float
+    inner_seconds: float | None = None  # the floor's own pipe time
+
+    def line(self, floor_wps: float | None) -> str:
+        secs = self.inner_seconds or self.seconds
+        wps = self.words / secs
+        ratio = f"{wps / floor_wps:5.2f}" if floor_wps else "    -"
+        return (
+            f"{self.step:<12} {self.articles:>6} {self.words:>9,} {secs:>8.1f} s {self.articles / secs:>8.1f} "
+            f"{wps:>9,.0f} {ratio}   {self.rss_max_mb:>6,.0f} MB {self.rss_sum_mb:>6,.0f} MB"
+        )
+
+
+HEADER = (
+    f"{'step':<12} {'files':>6} {'words':>9} {'time':>10} {'art/s':>8} {'words/s':>9} "
+    f"{'floor':>5}   {'max RSS':>9} {'sum RSS':>9}"
+)
+
+
+def sample(folder: Path, n: int) -> list[Path]:
+    files = sorted(folder.glob("*.txt"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0))
+    if len(files) < n:
+        print(f"note: only {len(files)} files in {folder}", file=sys.stderr)
+    return files[:n]
+
+
+def words(files: list[Path]) -> int:
+    total = 0
+    for f in files:
+        first, _, body = f.read_text(encoding="utf-8", errors="replace").partition("\n")
+        total += len(body.split()) + max(0, len(first.split()) - 2)
+    return total
+
+
+def measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, float, str]:
+    """Run a command; (seconds, peak RSS of its largest process, peak summed RSS, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    top = psutil.Process(proc.pid)
+    peak_max = peak_sum = 0.0
+    while proc.poll() is None:
+        try:
+            rss = [top.memory_info().rss] + [c.memory_info().rss for c in top.children(recursive=True)]
+        except psutil.Error:
+            rss = []
+        if rss:
+            peak_max = max(peak_max, max(rss) / 2**20)
+            peak_sum = max(peak_sum, sum(rss) / 2**20)
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} ... failed ({proc.returncode}):\n{err.decode()[-3000:]}")
+    return seconds, peak_max, peak_sum, out.decode()
+
+
+def copy_inputs(files: list[Path], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy2(f, folder / f.name)
+    return folder
+
+
+def step_floor(files: list[Path]) -> Measure:
+    cores = os.cpu_count() or 1
+    secs, rss_max, rss_sum, out = measured([sys.executable, "-c", FLOOR, str(cores), *map(str, files)])
+    inner = float(re.search(r"PIPE (\S+)", out).group(1))
+    return Measure(f"floor x{cores}", len(files), words(files), secs, rss_max, rss_sum, inner)
+
+
+def step_extract(files: list[Path]) -> Measure:
+    secs, rss_max, rss_sum, _ = measured([sys.executable, "-m", "pipeline", "extract", *map(str, files)])
+    return Measure("extract", len(files), words(files), secs, rss_max, rss_sum)
+
+
+def step_process(files: list[Path], tmp: Path, name: str = "process") -> Measure:
+    landing = copy_inputs(files, tmp / f"in-{name}")
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "process",
+        "--input",
+        str(landing),
+        "--output",
+        str(tmp / f"out-{name}"),
+    ]
+    secs, rss_max, rss_sum, _ = measured(cmd)
+    return Measure(name, len(files), words(files), secs, rss_max, rss_sum)
+
+
+def dagster_env(landing: Path, out: Path, home: Path) -> dict:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return {"PIPELINE_INPUT_DIR": str(landing), "PIPELINE_OUTPUT_DIR": str(out), "DAGSTER_HOME": str(home)}
+
+
+def step_dagster(files: list[Path], tmp: Path, name: str = "dagster") -> Measure:
+    landing = copy_inputs(files, tmp / f"in-{name}")
+    env = dagster_env(landing, tmp / f"out-{name}", tmp / f"home-{name}")
+    secs, rss_max, rss_sum, _ = measured([sys.executable, "-m", "assets"], env=env)
+    return Measure(name, len(files), words(files), secs, rss_max, rss_sum)
+
+
+def incremental(files: list[Path], extra: list[Path], tmp: Path) -> list[Measure]:
+    """Time adding `extra` to an output that already holds `files`, through process and Dagster."""
+    out = []
+    landing = copy_inputs(files, tmp / "in-inc")
+    base = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "process",
+        "--input",
+        str(landing),
+        "--output",
+        str(tmp / "out-inc"),
+    ]
+    full = measured(base)
+    out.append(Measure("process full", len(files), words(files), full[0], full[1], full[2]))
+    copy_inputs(extra, landing)
+    added = measured(base)
+    out.append(Measure(f"process +{len(extra)}", len(extra), words(extra), added[0], added[1], added[2]))
+    dlanding = copy_inputs(files, tmp / "in-dinc")
+    env = dagster_env(dlanding, tmp / "out-dinc", tmp / "home-dinc")
+    dfull = measured([sys.executable, "-m", "assets"], env=env)
+    out.append(Measure("dagster full", len(files), words(files), dfull[0], dfull[1], dfull[2]))
+    copy_inputs(extra, dlanding)
+    dadded = measured([sys.executable, "-m", "assets"], env=env)
+    out.append(Measure(f"dagster +{len(extra)}", len(extra), words(extra), dadded[0], dadded[1], dadded[2]))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=1000, help="articles (default 1,000; Reuters has 5,000)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
+    parser.add_argument("--scaling", default="", help="comma-separated corpus sizes to time `process` at")
+    parser.add_argument("--incremental", type=int, default=0, help="time adding K articles to N")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: every step, no figures kept")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no data at {args.data}: the Reuters files live in shared/data/reuters/", file=sys.stderr)
+        return 2
+    steps = [s for s in args.steps.split(",") if s]
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        parser.error(f"unknown steps {sorted(unknown)}")
+    files = sample(args.data, args.n)
+    print(f"{len(files)} Reuters articles, {words(files):,} words, {os.cpu_count()} cores")
+    print(HEADER)
+    floor_wps = None
+    with tempfile.TemporaryDirectory(prefix="throughput-") as tmp_name:
+        tmp = Path(tmp_name)
+        for step in steps:
+            if step == "floor":
+                m = step_floor(files)
+                floor_wps = m.words / m.inner_seconds
+            elif step == "extract":
+                m = step_extract(files)
+            elif step == "process":
+                m = step_process(files, tmp)
+            else:
+                m = step_dagster(files, tmp)
+            print(m.line(floor_wps), flush=True)
+        for size in [int(s) for s in args.scaling.split(",") if s]:
+            print(
+                step_process(sample(args.data, size), tmp, name=f"process@{size}").line(floor_wps), flush=True
+            )
+        if args.incremental:
+            extra = sample(args.data, args.n + args.incremental)[args.n :]
+            for m in incremental(files, extra, tmp):
+                print(m.line(floor_wps), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
