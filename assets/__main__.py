@@ -6,4 +6,5 @@ import sys
 
 from assets.run_all import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes re-import this module; they must not run it again
+    sys.exit(main())

@@ -21,6 +21,7 @@ class PipelineConfig(dg.ConfigurableResource):
     backend: str = "local"
     dask_address: str = ""
     batch_size: int = 500
+    workers: int = 0
     max_file_bytes: int = 5_000_000
     max_article_chars: int = 200_000
     max_sentence_chars: int = 5_000
@@ -36,6 +37,7 @@ class PipelineConfig(dg.ConfigurableResource):
             backend=s.backend,
             dask_address=s.dask_address or "",
             batch_size=s.batch_size,
+            workers=s.workers,
             max_file_bytes=s.max_file_bytes,
             max_article_chars=s.max_article_chars,
             max_sentence_chars=s.max_sentence_chars,
@@ -48,6 +50,7 @@ class PipelineConfig(dg.ConfigurableResource):
             backend=self.backend,
             dask_address=self.dask_address or None,
             batch_size=self.batch_size,
+            workers=self.workers,
             max_file_bytes=self.max_file_bytes,
             max_article_chars=self.max_article_chars,
             max_sentence_chars=self.max_sentence_chars,

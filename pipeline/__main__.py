@@ -1,5 +1,8 @@
+"""`python -m pipeline`: the command line (see `pipeline.cli`)."""
+
 import sys
 
 from pipeline.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes re-import this module; they must not run the CLI
+    sys.exit(main())

@@ -76,12 +76,12 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.events import extract
+    from pipeline.run import extract_rows
 
     articles, quarantined = _load(args.paths, settings)
     for q in quarantined:
         print(f"quarantined {q.source_file}: {q.reason_code} ({q.reason})", file=sys.stderr)
-    events, _ = extract(articles)
+    events, _ = extract_rows(articles, settings)
     source = {a.article_id: a.source_file for a in articles}
     _emit({**e, "source_file": source[e["article_id"]]} for e in events)
     return EXIT_OK

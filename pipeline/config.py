@@ -26,6 +26,7 @@ class Settings:
     backend: str = "local"
     dask_address: str | None = None
     batch_size: int = 500  # input files per batch (the unit of work and of Dagster partitions)
+    workers: int = 0  # local worker processes for cleaning and extraction (0: one per core)
     max_file_bytes: int = 5_000_000
     max_article_chars: int = 200_000
     max_sentence_chars: int = 5_000
@@ -35,6 +36,8 @@ class Settings:
             raise ConfigError(f"PIPELINE_BACKEND={self.backend!r}: use one of {', '.join(BACKENDS)}")
         if self.backend == "dask" and not self.dask_address:
             raise ConfigError("PIPELINE_BACKEND=dask needs PIPELINE_DASK_ADDRESS (e.g. tcp://host:8786)")
+        if self.workers < 0:
+            raise ConfigError(f"PIPELINE_WORKERS must be 0 (one per core) or more, got {self.workers}")
         for name in ("batch_size", "max_file_bytes", "max_article_chars", "max_sentence_chars"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{ENV_NAMES[name]} must be a positive integer, got {getattr(self, name)}")
@@ -72,6 +75,7 @@ ENV_NAMES: dict[str, str] = {
     "backend": "PIPELINE_BACKEND",
     "dask_address": "PIPELINE_DASK_ADDRESS",
     "batch_size": "PIPELINE_BATCH_SIZE",
+    "workers": "PIPELINE_WORKERS",
     "max_file_bytes": "PIPELINE_MAX_FILE_BYTES",
     "max_article_chars": "PIPELINE_MAX_ARTICLE_CHARS",
     "max_sentence_chars": "PIPELINE_MAX_SENTENCE_CHARS",

@@ -16,6 +16,7 @@ Mentions of the same event in the headline, dek, summary and body are then merge
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import Counter
@@ -1003,17 +1004,25 @@ class _Sentence:
 
 
 def sentence_mentions(
-    doc: Doc, sentence: Sentence, ctx: ArticleContext, trace: list[tuple[str, str, str]] | None = None
+    doc: Doc,
+    sentence: Sentence,
+    ctx: ArticleContext,
+    trace: list[tuple[str, str, str]] | None = None,
+    times: list[TimeExpression] | None = None,
 ) -> list[Mention]:
-    """All event mentions in one parsed sentence (doc offsets are sentence-relative). With `trace`,
-    (trigger, type, outcome) is appended for every trigger, to explain what was kept or dropped."""
+    """All event mentions in one parsed sentence (doc offsets are sentence-relative). `times` are
+    the sentence's time expressions (found over the whole article, so that "the following day"
+    reads against the article's dates); without them, they are found in the sentence alone. With
+    `trace`, (trigger, type, outcome) is appended for every trigger, to explain what was kept or
+    dropped."""
     article = ctx.article
     for ent in doc.ents:
         actor = resolve(ent.root, ent)
         if actor and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
             ctx.remember(actor)
     triggers = list(find_triggers(doc[:]))
-    times = find_times(doc.text, article.publication_date)
+    if times is None:
+        times = find_times(doc.text, article.publication_date)
     time_at = _attachments(
         doc,
         [
@@ -1578,8 +1587,14 @@ def extract_article(article: Article, docs: list[Doc]) -> list[Mention]:
     """Mentions of an article whose sentences are already parsed (one Doc per sentence)."""
     ctx = ArticleContext(article)
     mentions: list[Mention] = []
+    times = find_times(article.text, article.publication_date)  # once, over the whole text
     for sentence, doc in zip(article.sentences, docs, strict=True):
-        mentions += sentence_mentions(doc, sentence, ctx)
+        own = [
+            dataclasses.replace(t, start=t.start - sentence.start, end=t.end - sentence.start)
+            for t in times
+            if sentence.start <= t.start and t.end <= sentence.end
+        ]
+        mentions += sentence_mentions(doc, sentence, ctx, times=own)
     return mentions
 
 

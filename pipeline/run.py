@@ -19,11 +19,12 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import polars as pl
 
-from pipeline import dataset, inventory, quality, storage
+from pipeline import compute, dataset, inventory, quality, storage
 from pipeline.clean import Article, Sentence, clean_article
 from pipeline.config import Settings
 from pipeline.dedup import SIGNATURE_SCHEMA, Prior, mark_duplicates, signatures
@@ -118,17 +119,38 @@ def clean(
     """Clean validated articles and mark duplicates (of each other and of `prior` batches'
     originals); articles that fail cleaning are quarantined."""
     articles, quarantined = [], []
-    for r in raw:
-        item = clean_article(r, settings)
-        (articles if isinstance(item, Article) else quarantined).append(item)
+    for part in compute.run_chunks(settings, partial(_clean_chunk, settings=settings), raw):
+        for item in part:
+            (articles if isinstance(item, Article) else quarantined).append(item)
     return mark_duplicates(articles, prior=prior), quarantined
+
+
+def _clean_chunk(raw: list[RawArticle], settings: Settings) -> list[Article | Quarantined]:
+    return [clean_article(r, settings) for r in raw]
+
+
+def extract_rows(articles: list[Article], settings: Settings | None = None) -> tuple[list[dict], list[dict]]:
+    """Event and mention rows of the articles (English originals only), on the configured backend."""
+    from pipeline.events import is_extractable
+
+    todo = [a for a in articles if is_extractable(a)]
+    events: list[dict] = []
+    mentions: list[dict] = []
+    for e, m in compute.run_chunks(settings or Settings(), _extract_chunk, todo):
+        events += e
+        mentions += m
+    return events, mentions
+
+
+def _extract_chunk(articles: list[Article]) -> tuple[list[dict], list[dict]]:
+    from pipeline.events import extract as extract_events
+
+    return extract_events(articles)
 
 
 def extract(articles: list[Article], settings: Settings | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Event and mention frames for the articles."""
-    from pipeline.events import extract as extract_events
-
-    events, mentions = extract_events(articles)
+    events, mentions = extract_rows(articles, settings)
     return events_frame(events), mentions_frame(mentions)
 
 
