@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/throughput.py                    # 1,000 articles, every step
     .venv/bin/python benchmarks/throughput.py -n 5000            # the whole Reuters set
-    .venv/bin/python benchmarks/throughput.py -n 20 --quick      # a smoke run (what CI does)
+    .venv/bin/python benchmarks/throughput.py -n 20              # a smoke run
     .venv/bin/python benchmarks/throughput.py --steps floor,process --scaling 500,1000,2000,5000
     .venv/bin/python benchmarks/throughput.py -n 5000 --incremental 10
 
@@ -22,6 +22,7 @@ and the peak resident memory of the largest process and of all the step's proces
 `--incremental K` times adding K new articles to an output already holding N, through `process`
 and through Dagster. Reuters-21578 is research-only: the files are read from
 `shared/data/reuters/` (and copied into a temporary folder for `process`), never into the repository.
+`tests/test_benchmarks.py` runs every step on the bundled seeds as CI's smoke run (no figures kept).
 """
 
 from __future__ import annotations
@@ -100,24 +101,26 @@ def measured(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple
     """Run a command; (seconds, peak RSS of its largest process, peak summed RSS, stdout)."""
     start = time.perf_counter()
     # Output goes to files, not pipes: a step that prints much would block on a full pipe.
-    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out_file, stderr=err_file)
-    top = psutil.Process(proc.pid)
-    peak_max = peak_sum = 0.0
-    while proc.poll() is None:
-        try:
-            rss = [top.memory_info().rss] + [c.memory_info().rss for c in top.children(recursive=True)]
-        except psutil.Error:
-            rss = []
-        if rss:
-            peak_max = max(peak_max, max(rss) / 2**20)
-            peak_sum = max(peak_sum, sum(rss) / 2**20)
-        time.sleep(0.05)
-    proc.wait()
-    seconds = time.perf_counter() - start
-    out_file.seek(0)
-    err_file.seek(0)
-    out, err = out_file.read(), err_file.read()
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=out_file, stderr=err_file
+        )
+        top = psutil.Process(proc.pid)
+        peak_max = peak_sum = 0.0
+        while proc.poll() is None:
+            try:
+                rss = [top.memory_info().rss] + [c.memory_info().rss for c in top.children(recursive=True)]
+            except psutil.Error:
+                rss = []
+            if rss:
+                peak_max = max(peak_max, max(rss) / 2**20)
+                peak_sum = max(peak_sum, sum(rss) / 2**20)
+            time.sleep(0.05)
+        proc.wait()
+        seconds = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} ... failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     return seconds, peak_max, peak_sum, out.decode()
@@ -207,7 +210,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
     parser.add_argument("--scaling", default="", help="comma-separated corpus sizes to time `process` at")
     parser.add_argument("--incremental", type=int, default=0, help="time adding K articles to N")
-    parser.add_argument("--quick", action="store_true", help="a smoke run: every step, no figures kept")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data at {args.data}: the Reuters files live in shared/data/reuters/", file=sys.stderr)
@@ -217,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown steps {sorted(unknown)}")
     files = sample(args.data, args.n)
-    print(f"{len(files)} Reuters articles, {words(files):,} words, {os.cpu_count()} cores", flush=True)
+    print(
+        f"{len(files)} articles from {args.data}, {words(files):,} words, {os.cpu_count()} cores", flush=True
+    )
     print(HEADER, flush=True)
     floor_wps = None
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp_name:
