@@ -275,8 +275,9 @@ def _quarter_span(year: int, q: int) -> tuple[dt.date, dt.date]:
     return start, _add_months(start, 3) - DAY
 
 
-def _nearest_year(anchor: dt.date, month: int, day: int | None, future: bool | None) -> int:
-    """The year that puts month/day closest to the anchor (or on the side the tense asks for)."""
+def _nearest_year(anchor: dt.date, month: int, day: int | None, future: bool | None) -> int | None:
+    """The year that puts month/day closest to the anchor (or on the side the tense asks for);
+    None when the day exists in none of the years around it ("September 31")."""
     candidates = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -290,7 +291,7 @@ def _nearest_year(anchor: dt.date, month: int, day: int | None, future: bool | N
     elif future is False:
         behind = [c for c in candidates if c[2] <= anchor + (0 if day else 15) * DAY]
         candidates = behind or candidates
-    return min(candidates)[1]
+    return min(candidates)[1] if candidates else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,6 +364,8 @@ def _full_date(m: re.Match, c: Ctx) -> Fields | None:
     month = _month_num(m.group("month"))
     day = int(re.match(r"\d+", m.group("day")).group())
     year = int(m.group("year")) if m.group("year") else _nearest_year(c.anchor, month, day, c.future)
+    if year is None:
+        return None
     try:
         d = dt.date(year, month, day)
     except ValueError:
@@ -1095,60 +1098,107 @@ def _set(m: re.Match, c: Ctx) -> Fields:
 
 # --------------------------------------------------------------------------------------------
 # The rule table (order breaks ties between matches of the same length)
+#
+# Each rule names the words one of which every match of it contains (lower case; `_DIGIT` for a
+# digit): a text holding none of them cannot match, so the rule is not run over it. Most rules
+# need a word most articles lack, which makes finding the times several times faster; the
+# gates only skip work, so they must stay supersets (tests/test_temporal.py checks them).
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_DIGIT = frozenset({"<digit>"})
+_MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+_WEEKDAYS |= {f"{day}s" for day in _WEEKDAYS}  # "on Thursdays"
+_UNITS = _words(
+    "second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights "
+    "month months quarter quarters year years decade decades century centuries"
+)
+_HOLIDAY_WORDS = _words(
+    "christmas boxing new independence halloween valentine bastille easter good thanksgiving labor "
+    "memorial election"
+)
+_GATE_WORD = re.compile(r"[a-z]+")
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _gate_words(text: str) -> frozenset[str]:
+    """The words a rule's gate is checked against: the text's letter runs, case-folded, and
+    `<digit>` when it has a digit."""
+    words = set(_GATE_WORD.findall(text.casefold()))
+    if _ANY_DIGIT.search(text):
+        words |= _DIGIT
+    return frozenset(words)
+
 
 _NOT_AFTER_DAY = r"(?!\s*(?:%|percent|per cent|million|billion|troops|people|dlrs|mln|\d))"
-RULES: list[tuple[re.Pattern, Handler]] = [
+RULES: list[tuple[re.Pattern, Handler, frozenset[str]]] = [
     (
         re.compile(
             rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?:[T ](?P<time>[01]\d:[0-5]\d)(?::\d\d)?)?\b"
         ),
         _iso_date,
+        _DIGIT,
     ),
     (
         re.compile(
             rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?P<month>{_ANY_MONTH})\s+(?P<day>{_DAYNUM})\b(?:,?\s+(?P<year>{_YEAR})\b)?{_NOT_AFTER_DAY}"
         ),
         _full_date,
+        _MONTHS,
     ),
     (
         re.compile(
             rf"\b(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<month>{_ANY_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b"
         ),
         _full_date,
+        _MONTHS,
     ),
     (
         re.compile(
             rf"\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/{_YEAR}\b|\b(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.{_YEAR}\b"
         ),
         _numeric_date,
+        _DIGIT,
     ),
     (
         re.compile(
             rf"\b(?:(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+)?(?:the\s+)?(?P<month>{_MONTH}|{_MON_ABBR})(?:,?\s+(?:of\s+)?(?P<year>{_YEAR})|\s+of\s+(?P<relyear>last|next|this)\s+year)\b"
         ),
         _month_year,
+        _MONTHS,
     ),
     (
         re.compile(
             rf"\b(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)[\s-]+(?:the\s+month\s+of\s+)?(?P<month>{_MONTH})\b"
         ),
         _month_year,
+        _MONTHS,
     ),
     (
         re.compile(rf"\b(?i:(?P<mod>last|next|this))\s+(?P<month>{_MONTH})\b(?!\s+\d)"),
         _month_year,
+        _MONTHS,
     ),
     (
         re.compile(
             r"\b(?i:in|since|until|till|by|during|before|after|from|through|of|last|next|this|early|late|mid|end) (?P<core>(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|May)))\b(?!\s+(?:be|have|not|also|well|need|want|take|make|see|seek|come|do|go|get|face|lead|prove|help|find|give|keep|say|become|use|try|include|require|allow|result|cause|follow|affect|know|feel|look|mean)\b)"
         ),
         _month_year,
+        _MONTHS,
     ),
     (
         re.compile(
             r"\b(?P<month>(?:January|February|April|June|July|August|September|October|November|December))\b(?!\s+\d)"
         ),
         _month_year,
+        _MONTHS,
     ),
     (
         re.compile(
@@ -1156,6 +1206,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _weekday,
+        _WEEKDAYS,
     ),
     (
         re.compile(
@@ -1163,12 +1214,14 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _deictic_day,
+        _words("today tonight yesterday tomorrow"),
     ),
     (
         re.compile(
             r"\b(?P<rel>this|last|yesterday|tomorrow)\s+(?P<part>morning|afternoon|evening|night)\b", _F
         ),
         _part_of_day,
+        _words("morning afternoon evening night"),
     ),
     (
         re.compile(
@@ -1176,11 +1229,13 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _relative_period,
+        _words("week weekend month year quarter decade"),
     ),
-    (re.compile(r"\b(?:the|this)\s+weekend\b(?!\s*(?:'s|’s))", _F), _the_weekend),
+    (re.compile(r"\b(?:the|this)\s+weekend\b(?!\s*(?:'s|’s))", _F), _the_weekend, _words("weekend")),
     (
         re.compile(r"\b(?P<which>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>year|month|week|day)\b", _F),
         _earlier_later,
+        _words("year month week day"),
     ),
     (
         re.compile(
@@ -1188,6 +1243,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _boundary,
+        _words("end beginning start middle close"),
     ),
     (
         re.compile(
@@ -1195,12 +1251,14 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _within,
+        _UNITS,
     ),
     (
         re.compile(
             r"\bwithin\s+(?:a|the\s+next|the\s+coming)\s+(?P<unit>day|week|month|year|fortnight)\b", _F
         ),
         _within_one,
+        _words("within"),
     ),
     (
         re.compile(
@@ -1208,6 +1266,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _coming,
+        _words("days weeks months years hours"),
     ),
     (
         re.compile(
@@ -1215,6 +1274,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _following,
+        _words("day week month year quarter"),
     ),
     (
         re.compile(
@@ -1222,13 +1282,15 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _past_n,
+        _UNITS,
     ),
-    (re.compile(rf"\b(?P<n>{_NUM})\s+{_ADJ}(?P<unit>{_UNIT})\s+(?P<ago>ago)\b", _F), _ago),
+    (re.compile(rf"\b(?P<n>{_NUM})\s+{_ADJ}(?P<unit>{_UNIT})\s+(?P<ago>ago)\b", _F), _ago, _words("ago")),
     (
         re.compile(
             rf"\b(?P<n>{_NUM})\s+{_ADJ}(?P<unit>{_UNIT})\s+(?P<dir>later|earlier|before|after|on)\b(?=\s*(?:[,.;:)]|$))",
         ),
         _later_earlier,
+        _UNITS,
     ),
     (
         re.compile(
@@ -1236,6 +1298,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _later_earlier,
+        _words("later earlier"),
     ),
     (
         re.compile(
@@ -1243,6 +1306,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _the_day,
+        _words("day"),
     ),
     (
         re.compile(
@@ -1250,6 +1314,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _in_n,
+        _UNITS,
     ),
     (
         re.compile(
@@ -1257,6 +1322,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _season,
+        _words("spring summer autumn winter"),
     ),
     (
         re.compile(
@@ -1264,6 +1330,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _season,
+        _words("fall"),
     ),
     (
         re.compile(
@@ -1271,6 +1338,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _season,
+        _words("fall"),
     ),
     (
         re.compile(
@@ -1278,6 +1346,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _quarter,
+        _words("quarter"),
     ),
     (
         re.compile(
@@ -1285,6 +1354,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _quarter,
+        _words("quarter"),
     ),
     (
         re.compile(
@@ -1292,6 +1362,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _quarter,
+        _words("quarter"),
     ),
     (
         re.compile(
@@ -1299,6 +1370,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _last_quarter,
+        _words("quarter"),
     ),
     (
         re.compile(
@@ -1306,6 +1378,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _half,
+        _words("half"),
     ),
     (
         re.compile(
@@ -1313,6 +1386,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         lambda m, c: _fiscal_year(_FiscalMatch(m), c),
+        _words("fiscal financial fy"),
     ),
     (
         re.compile(
@@ -1320,29 +1394,33 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _decade,
+        _DIGIT,
     ),
     (
         re.compile(
             rf"(?<![\d,.$£€#])\b(?:(?P<part>early|mid|late)[\s-]+)?(?P<year>{_YEAR})\b(?![\d,.]\d|\s*(?:%|percent|per cent|million|billion|troops|people|soldiers|dlrs|dollars|tonnes|tons|barrels|shares|mln|units|votes|points|km|miles|feet|metres|meters|acres|hectares|pounds|euros|yuan|rupees|jobs|workers|employees|cars|vehicles|homes|students|pct))"
         ),
         _year,
+        _DIGIT,
     ),
-    (re.compile(r"(?<=\s)'(?P<yy>\d\d)\b(?!\s*(?:%|percent))"), _short_year),
+    (re.compile(r"(?<=\s)'(?P<yy>\d\d)\b(?!\s*(?:%|percent))"), _short_year, _DIGIT),
     (
         re.compile(
             r"\b(?:overnight(?!\s+(?:success|stay|stays|bag|train|flight|rate|rates|lending|market|deposit|deposits|interbank))|(?:(?<=into\s)|(?<=during\s)|(?<=through\s)|(?<=throughout\s))the\s+night)\b",
             _F,
         ),
         _night,
+        _words("overnight night"),
     ),
-    (re.compile(r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?'(?P<yy>\d0)s\b"), _short_decade),
-    (re.compile(r"\bthe\s+(?:(?P<part>early|mid|late)[\s-]+)?(?P<yy>[1-9]0)s\b"), _short_decade),
+    (re.compile(r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?'(?P<yy>\d0)s\b"), _short_decade, _DIGIT),
+    (re.compile(r"\bthe\s+(?:(?P<part>early|mid|late)[\s-]+)?(?P<yy>[1-9]0)s\b"), _short_decade, _DIGIT),
     (
         re.compile(
             r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<n>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b|\b(?P<rel>this|last|next|the\s+(?:past|last|previous|next|coming))\s+century\b",
             _F,
         ),
         _century,
+        _words("century"),
     ),
     (
         re.compile(
@@ -1350,14 +1428,16 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _the_unit,
+        _words("year quarter month week"),
     ),
-    (re.compile(rf"\b(?P<name>{_HOLIDAYS})\b(?!\s+(?:{_HOLIDAY_NOUNS})\b)"), _holiday),
+    (re.compile(rf"\b(?P<name>{_HOLIDAYS})\b(?!\s+(?:{_HOLIDAY_NOUNS})\b)"), _holiday, _HOLIDAY_WORDS),
     (
         re.compile(
             r"\b(?:currently|nowadays|right\s+now|now|(?<=at\s)present|(?<=at\s)the\s+moment|(?<=at\s)this\s+(?:time|point|stage|moment)|(?<=for\s)the\s+time\s+being)\b(?!\s+that\b)",
             _F,
         ),
         _present,
+        _words("currently nowadays now present moment time point stage"),
     ),
     (
         re.compile(
@@ -1365,6 +1445,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _vague,
+        _words("recently lately soon shortly past future"),
     ),
     (
         re.compile(
@@ -1372,29 +1453,42 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _clock,
+        _DIGIT,
     ),
     (
         re.compile(rf"\b(?:at\s+)?(?P<core>(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d){_ZONE})", _F),
         _clock,
+        _DIGIT,
     ),
     (
         re.compile(r"(?<=\bat\s)(?P<core>(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d))\b(?!\s*(?:[-–]|to\s)\s*\d)"),
         _clock,
+        _DIGIT,
     ),
     (
         re.compile(
             r"\b(?P<core>(?P<h>[01]\d|2[0-3])(?P<min>[0-5]\d)\s*(?:GMT|UTC|EST|EDT|BST|CET|hrs|hours\s+(?:GMT|local)))\b"
         ),
         _clock,
+        _DIGIT,
     ),
-    (re.compile(rf"\b(?P<core>(?P<word>midnight|noon|midday){_ZONE}?)\b", _F), _clock),
-    (re.compile(r"\b(?:every|each)\s+(?P<part>morning|afternoon|evening|night)\b", _F), _set),
+    (
+        re.compile(rf"\b(?P<core>(?P<word>midnight|noon|midday){_ZONE}?)\b", _F),
+        _clock,
+        _words("midnight noon midday"),
+    ),
+    (
+        re.compile(r"\b(?:every|each)\s+(?P<part>morning|afternoon|evening|night)\b", _F),
+        _set,
+        _words("every each"),
+    ),
     (
         re.compile(
             rf"\b(?:every|each|per|once\s+an?|twice\s+an?|(?:{_NUMWORD}|\d+)\s+times\s+an?)\s+(?:(?P<n>{_NUM})\s+)?(?P<unit>seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?)\b",
             _F,
         ),
         _set,
+        _words("every each per once twice times"),
     ),
     (
         re.compile(
@@ -1402,16 +1496,19 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _set,
+        _DIGIT,
     ),
     (
         re.compile(rf"\b(?:every|each)\s+(?P<wday>{_WEEKDAY})\b|\b(?:on\s+)(?P<wdayp>{_WEEKDAY})s\b", _F),
         lambda m, c: _set(_WdayMatch(m), c),
+        _WEEKDAYS,
     ),
     (
         re.compile(
             r"\b(?:(?P<n>two|three|four|2|3|4)[\s-])?(?P<adj>daily|nightly|hourly|weekly|fortnightly|biweekly|monthly|quarterly|annually|yearly)\b"
         ),
         _set,
+        _words("daily nightly hourly weekly fortnightly biweekly monthly quarterly annually yearly"),
     ),
     (
         re.compile(
@@ -1419,6 +1516,7 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _duration,
+        _UNITS,
     ),
     (
         re.compile(
@@ -1426,14 +1524,20 @@ RULES: list[tuple[re.Pattern, Handler]] = [
             _F,
         ),
         _bare_plural,
+        _words("minutes hours days weeks months years decades"),
     ),
     (
         re.compile(
             r"\b(?P<core>(?P<unit>minutes|hours|days|weeks|months|years|decades))\s+(?:after|before|later|earlier)\b"
         ),
         _bare_plural,
+        _words("minutes hours days weeks months years decades"),
     ),
-    (re.compile(r"\b(?P<core>(?P<unit>years|months|weeks|days|decades)(?P<ago>\s+ago))\b", _F), _bare_plural),
+    (
+        re.compile(r"\b(?P<core>(?P<unit>years|months|weeks|days|decades)(?P<ago>\s+ago))\b", _F),
+        _bare_plural,
+        _words("ago"),
+    ),
 ]
 
 
@@ -1585,7 +1689,10 @@ def find_times(text: str, anchor: dt.date, future: bool | None = None) -> list[T
     False: past); by default it is read from the expression's clause.
     """
     candidates: list[tuple[int, int, int, re.Match, Handler]] = []
-    for rank, (pattern, handler) in enumerate(RULES):
+    present = _gate_words(text)
+    for rank, (pattern, handler, needs) in enumerate(RULES):
+        if needs.isdisjoint(present):
+            continue
         core = "core" in pattern.groupindex
         for m in pattern.finditer(text):
             start, end = m.span("core") if core and m.group("core") else m.span()

@@ -278,3 +278,36 @@ def test_possessive_periods_centuries_and_bare_decades():
         ("the 20th century", "DATE", "19"),
         ("the 80s", "DATE", "198"),
     ]
+
+
+def test_days_that_exist_in_no_nearby_year_are_not_dates():
+    # "September 31" (a real typo in Reuters-21578) used to crash the year guess.
+    assert values("Its fiscal year ending September 31 and February 30 were cited on March 3.") == [
+        ("March 3", "DATE", "2025-03-03")
+    ]
+    assert values("Results for the year to September 31, 1987.") == [("1987", "DATE", "1987")]
+
+
+def test_every_rule_gate_holds_a_word_of_each_of_its_matches():
+    """The rules' gates skip texts without their words; a gate that misses a word its rule can
+    match would silently drop times. Every match of every rule, over the gold articles and the
+    sentences of this file, must contain one of its gate's words."""
+    import inspect
+    import json
+
+    from pipeline.temporal import RULES, _gate_words
+
+    from .conftest import ROOT
+
+    gold = ROOT / "evaluation" / "time_places_gold" / "gold.jsonl"
+    texts = [
+        json.loads(line)["text"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    texts.append(inspect.getsource(inspect.getmodule(test_expressions)))  # every example above
+    checked = 0
+    for pattern, _handler, needs in RULES:
+        for text in texts:
+            for m in pattern.finditer(text):
+                assert not needs.isdisjoint(_gate_words(m.group(0))), (pattern.pattern[:60], m.group(0))
+                checked += 1
+    assert checked > 500
