@@ -16,6 +16,11 @@ CHECKS = [
         True,
         "Event types in PLOVER, country codes in the reference list, confidence in [0, 1].",
     ),
+    (
+        quality.EXTRACTION_FAILURES,
+        False,
+        "Extraction raised on no article (those it did are kept without events, in quarantine as stage extract).",
+    ),
     (quality.UNIQUE_IDS, True, "No two events share an event_id."),
     (quality.OFFSETS_MATCH, True, "Each event's sentence offsets point at the quoted sentence."),
     (quality.FUTURE_EVENTS, False, "Events dated after their article are planned or possible."),
@@ -46,13 +51,18 @@ def extracted_events(context: dg.AssetExecutionContext, pipeline: PipelineConfig
     out, key = pipeline.output, context.partition_key
     staged = storage.read_staging(out, key, "cleaned_articles")
     articles = run.articles_from_frame(staged)
-    events, mentions = run.extract(articles, pipeline.settings())
+    events, mentions, failed = run.extract(articles, pipeline.settings())
+    failed_frame = run.quarantine_frame(failed)
     storage.write_staging(out, key, "events", events)
     storage.write_staging(out, key, "event_mentions", mentions)
+    storage.write_staging(out, key, "extract_quarantine", failed_frame)
     context.log.info(
         f"batch {key}: extracted {events.height} events ({mentions.height} mentions) from {len(articles)} articles"
     )
+    for q in failed:
+        context.log.error(f"batch {key}: extraction failed on {q.source_file}: {q.reason}")
     findings = [
+        quality.extraction_failures(failed_frame, len(articles)),
         quality.rows_valid("events", events),
         quality.unique_ids("events", events),
         quality.offsets_match(events, staged),
@@ -63,6 +73,7 @@ def extracted_events(context: dg.AssetExecutionContext, pipeline: PipelineConfig
         metadata={
             "events": events.height,
             "mentions": mentions.height,
+            "extraction_failures": len(failed),
             "by_type": dg.MetadataValue.md(counts_markdown(events, "event_type")),
             "by_status": dg.MetadataValue.md(counts_markdown(events, "status")),
             "preview": dg.MetadataValue.md(

@@ -114,7 +114,10 @@ def batch_tables(
     staged = storage.read_staging(out, key, "cleaned_articles")
     articles = run.articles_from_frame(staged)
     quarantine = pl.concat(
-        [storage.read_staging(out, key, "raw_quarantine"), storage.read_staging(out, key, "clean_quarantine")]
+        [
+            storage.read_staging(out, key, name)
+            for name in ("raw_quarantine", "clean_quarantine", "extract_quarantine")
+        ]
     )
     tables = run.Tables(
         staged.drop("sentences"),

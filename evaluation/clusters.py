@@ -149,7 +149,7 @@ def extract_events(reports: list[Report]) -> tuple[pl.DataFrame, dict[str, str],
         "quarantined": [q.source_file for q in ing.quarantined + rejected],
         "duplicates": [a.source_file for a in articles if a.duplicate_of],
     }
-    events, _ = run.extract(articles, settings)
+    events, _, _ = run.extract(articles, settings)
     return events, by_id, lost
 
 

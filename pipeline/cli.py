@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -81,10 +82,12 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     articles, quarantined = _load(args.paths, settings)
     for q in quarantined:
         print(f"quarantined {q.source_file}: {q.reason_code} ({q.reason})", file=sys.stderr)
-    events, _ = extract_rows(articles, settings)
+    events, _, failed = extract_rows(articles, settings)
     source = {a.article_id: a.source_file for a in articles}
     _emit({**e, "source_file": source[e["article_id"]]} for e in events)
-    return EXIT_OK
+    for q in failed:
+        print(f"extraction failed on {q.source_file}: {q.reason}", file=sys.stderr)
+    return EXIT_FAILURE if failed else EXIT_OK
 
 
 def _jsonl_lines(stream: Iterable[str], need: tuple[str, ...]) -> Iterator[dict]:
@@ -212,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # an internal failure: say what it was, exit 1
+    except Exception as exc:  # an internal failure (a bug): the traceback to report, then what it was
+        traceback.print_exc(file=sys.stderr)
         print(f"pipeline {args.command}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
 

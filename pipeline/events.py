@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,8 @@ from pipeline.ids import stable_id
 from pipeline.places import Place, find_places
 from pipeline.reference import GROUP_CODES, QUAD_OF_TYPE, load_json
 from pipeline.temporal import TimeExpression, find_times
+
+log = logging.getLogger("pipeline.events")
 
 # Cue words (data/triggers.json, "cues"): see its "about_cues".
 _CUES = load_json("triggers.json")["cues"]
@@ -1809,10 +1812,14 @@ def parse_sentences(articles: list[Article], nlp, batch_size: int = 256) -> Iter
         yield [next(docs) for _ in article.sentences]
 
 
-def extract(articles: list[Article], nlp=None) -> tuple[list[dict], list[dict]]:
+def extract(
+    articles: list[Article], nlp=None, failures: list[tuple[Article, str]] | None = None
+) -> tuple[list[dict], list[dict]]:
     """Event and mention rows for the articles (article in, events out).
 
-    Only English, non-duplicate articles are read; others yield no events.
+    Only English, non-duplicate articles are read; others yield no events. An exception raised
+    while reading one article propagates, unless `failures` is given: then the article is logged,
+    added to it with the error, and skipped, so one bad article does not stop the rest.
     """
     from pipeline.nlp import get_nlp
 
@@ -1821,7 +1828,14 @@ def extract(articles: list[Article], nlp=None) -> tuple[list[dict], list[dict]]:
     events: list[dict] = []
     mentions: list[dict] = []
     for article, docs in zip(todo, parse_sentences(todo, nlp), strict=True):
-        e, m = event_rows(article, extract_article(article, docs))
+        try:
+            e, m = event_rows(article, extract_article(article, docs))
+        except Exception as exc:
+            if failures is None:
+                raise
+            log.exception("extraction failed for %s", article.source_file)
+            failures.append((article, f"{type(exc).__name__}: {exc}"))
+            continue
         events += e
         mentions += m
     return events, mentions

@@ -159,6 +159,22 @@ def source_name(path: Path, root: Path) -> str:
     return "".join(_escape_char(ch) for ch in rel)
 
 
+_ESCAPED = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})")
+
+
+def source_path(root: Path, name: str) -> Path:
+    """The file a `source_name` names under `root` (its escapes undone), to open it again."""
+
+    def unescape(m: re.Match) -> str:
+        esc = m.group(1)
+        if esc == "\\":
+            return "\\"
+        code = int(esc[1:], 16)
+        return chr(0xDC00 + code) if esc[0] == "x" and code >= 0x80 else chr(code)
+
+    return Path(root) / _ESCAPED.sub(unescape, name)
+
+
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import polars as pl
 
 from pipeline import EXTRACTOR_VERSION, __version__, storage
 from pipeline.ids import stable_id
-from pipeline.ingest import discover
+from pipeline.ingest import discover, source_name, source_path
 
 STATE_DIR = "state"
 REGISTRY_DIR = "inputs"
@@ -56,7 +55,7 @@ def version() -> str:
 class InputFile:
     """A file in the landing folder, as the file system describes it."""
 
-    source_file: str  # relative to the input folder, with forward slashes
+    source_file: str  # relative to the input folder, as `ingest.source_name` reports it
     size_bytes: int
     mtime_ns: int
 
@@ -106,8 +105,8 @@ def scan(input_dir: Path) -> list[InputFile]:
                 st = path.lstat()  # a dangling link: ingest records why
             except OSError:
                 st = None  # vanished meanwhile
-        rel = Path(os.path.relpath(path, root)).as_posix()
-        found.append(InputFile(rel, st.st_size if st else -1, st.st_mtime_ns if st else -1))
+        name = source_name(path, root)
+        found.append(InputFile(name, st.st_size if st else -1, st.st_mtime_ns if st else -1))
     return found
 
 
@@ -191,7 +190,7 @@ def plan(input_dir: Path, output_dir: Path, batch_files: int = BATCH_FILES) -> P
             row is not None
             and not same
             and row["content_sha256"]
-            and _sha256(Path(input_dir) / name) == row["content_sha256"]
+            and _sha256(source_path(input_dir, name)) == row["content_sha256"]
         ):
             same = True  # the same bytes with a new time
             touched.add(row["batch_id"])

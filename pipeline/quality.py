@@ -40,6 +40,11 @@ COUNTS_RECONCILE = "counts_reconcile"
 FOREIGN_KEYS = "foreign_keys_hold"
 CLUSTER_TYPES = "cluster_members_share_event_type"
 CLUSTER_MEMBERS = "cluster_members_reconcile"
+EXTRACTION_FAILURES = "extraction_failures"
+
+#: The quarantine stage of articles whose events could not be extracted: the article itself is
+#: kept (it is in `articles`), so these rows are not counted as rejected input files.
+EXTRACT_STAGE = "extract"
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,21 @@ def quarantine_summary(quarantine: pl.DataFrame, n_files: int) -> Finding:
     )
 
 
+def extraction_failures(quarantine: pl.DataFrame, n_articles: int) -> Finding:
+    """Articles whose extraction raised (a bug to report): kept in `articles`, without events."""
+    failed = quarantine.filter(pl.col("stage") == EXTRACT_STAGE)
+    return Finding(
+        EXTRACTION_FAILURES,
+        failed.height == 0,
+        WARN,
+        f"events extracted from every article of {n_articles}"
+        if failed.height == 0
+        else f"extraction failed on {failed.height} of {n_articles} articles (kept without events; "
+        "see the quarantine rows with stage 'extract')",
+        {"failed": failed.height, "files": _sample(failed, ["source_file", "reason"], 20)},
+    )
+
+
 def offsets_match(rows: pl.DataFrame, articles: pl.DataFrame, trigger: bool = False) -> Finding:
     """`text[sentence_start:sentence_end]` is the quoted sentence (and the trigger, for mentions)."""
     texts = dict(articles.select("article_id", "text").iter_rows())
@@ -290,8 +310,8 @@ def publication_fallback(events: pl.DataFrame) -> Finding:
 
 def schema_matches(table_name: str, stored: pa.Schema | None) -> Finding:
     expected = TABLES[table_name].arrow_schema()
-    if stored is None:
-        return Finding(SCHEMA_MATCHES, False, ERROR, f"{table_name}: no Parquet files found", {})
+    if stored is None:  # no rows, so no files (readers get the codebook's empty table)
+        return Finding(SCHEMA_MATCHES, True, ERROR, f"{table_name}: no rows, so no files to check", {})
     got = [(f.name, _type_key(f.type)) for f in stored]
     want = [(f.name, _type_key(f.type)) for f in expected]
     ok = got == want
@@ -322,8 +342,16 @@ def counts_reconcile(
     mentions: pl.DataFrame,
 ) -> Finding:
     problems = []
-    if n_files != articles.height + quarantine.height:
-        problems.append(f"{n_files} inputs != {articles.height} articles + {quarantine.height} quarantined")
+    rejected = quarantine.filter(pl.col("stage") != EXTRACT_STAGE)
+    if n_files != articles.height + rejected.height:
+        problems.append(f"{n_files} inputs != {articles.height} articles + {rejected.height} quarantined")
+    unkept = set(quarantine.filter(pl.col("stage") == EXTRACT_STAGE)["source_file"]) - set(
+        articles["source_file"]
+    )
+    if unkept:
+        problems.append(
+            f"{len(unkept)} files failed extraction but have no articles row: {sorted(unkept)[:5]}"
+        )
     if mentions.height < events.height:
         problems.append(f"{mentions.height} mentions < {events.height} events")
     counted = events["mention_count"].sum() if events.height else 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,7 +27,7 @@ from pipeline import compute, dataset, inventory, quality, storage
 from pipeline.clean import Article, Sentence, clean_article
 from pipeline.config import Settings
 from pipeline.dedup import SIGNATURE_SCHEMA, Prior, mark_duplicates, signatures
-from pipeline.ingest import Quarantined, RawArticle, discover, read_articles
+from pipeline.ingest import Quarantined, RawArticle, discover, read_articles, source_name, source_path
 from pipeline.schema import ARTICLES, EVENT_MENTIONS, EVENTS, QUARANTINE, TABLES
 
 log = logging.getLogger("pipeline")
@@ -82,18 +81,18 @@ class RunSummary:
 def ingest(settings: Settings, today: dt.date | None = None) -> Ingested:
     """Read and validate every input file of the landing folder."""
     root = Path(settings.input_dir)
-    files = [Path(os.path.relpath(p, root)).as_posix() for p in discover(root)]
+    files = [source_name(p, root) for p in discover(root)]
     return ingest_files(settings, files, today)
 
 
 def ingest_files(
     settings: Settings, files: list[str] | tuple[str, ...], today: dt.date | None = None
 ) -> Ingested:
-    """Read and validate the given input files (paths relative to the input folder)."""
+    """Read and validate the given input files (named as `ingest.source_name` names them)."""
     root = Path(settings.input_dir)
     raw, quarantined, rows = [], [], []
     for rel in files:
-        path = root / rel
+        path = source_path(root, rel)
         try:
             st = path.stat()
             size, mtime = st.st_size, st.st_mtime_ns
@@ -129,29 +128,49 @@ def _clean_chunk(raw: list[RawArticle], settings: Settings) -> list[Article | Qu
     return [clean_article(r, settings) for r in raw]
 
 
-def extract_rows(articles: list[Article], settings: Settings | None = None) -> tuple[list[dict], list[dict]]:
-    """Event and mention rows of the articles (English originals only), on the configured backend."""
+def extract_rows(
+    articles: list[Article], settings: Settings | None = None
+) -> tuple[list[dict], list[dict], list[Quarantined]]:
+    """Event and mention rows of the articles (English originals only), on the configured backend,
+    and a quarantine row (stage `extract`) for each article whose extraction raised: that article
+    keeps its `articles` row but has no events, and the rest of the batch goes on."""
     from pipeline.events import is_extractable
 
     todo = [a for a in articles if is_extractable(a)]
     events: list[dict] = []
     mentions: list[dict] = []
-    for e, m in compute.run_chunks(settings or Settings(), _extract_chunk, todo):
+    failed: list[Quarantined] = []
+    for e, m, f in compute.run_chunks(settings or Settings(), _extract_chunk, todo):
         events += e
         mentions += m
-    return events, mentions
+        failed += f
+    return events, mentions, failed
 
 
-def _extract_chunk(articles: list[Article]) -> tuple[list[dict], list[dict]]:
+def _extract_chunk(articles: list[Article]) -> tuple[list[dict], list[dict], list[Quarantined]]:
     from pipeline.events import extract as extract_events
 
-    return extract_events(articles)
+    failures: list[tuple[Article, str]] = []
+    events, mentions = extract_events(articles, failures=failures)
+    return events, mentions, [extraction_failed(a, error) for a, error in failures]
 
 
-def extract(articles: list[Article], settings: Settings | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Event and mention frames for the articles."""
-    events, mentions = extract_rows(articles, settings)
-    return events_frame(events), mentions_frame(mentions)
+def extraction_failed(article: Article, error: str) -> Quarantined:
+    return Quarantined(
+        article.source_file,
+        "extract",
+        "extract_failed",
+        f"events could not be extracted ({error}); the article is kept, without events",
+        article.content_sha256,
+    )
+
+
+def extract(
+    articles: list[Article], settings: Settings | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Quarantined]]:
+    """Event and mention frames for the articles, and the articles whose extraction failed."""
+    events, mentions, failed = extract_rows(articles, settings)
+    return events_frame(events), mentions_frame(mentions), failed
 
 
 def build_tables(
@@ -207,8 +226,8 @@ def process_batch(
     out = Path(settings.output_dir)
     ing = ingest_files(settings, batch.files, today)
     articles, rejected = clean(ing.raw, settings, prior(out, exclude=batch.batch_id))
-    events, mentions = extract(articles, settings)
-    tables = build_tables(articles, ing.quarantined + rejected, events, mentions)
+    events, mentions, failed = extract(articles, settings)
+    tables = build_tables(articles, ing.quarantined + rejected + failed, events, mentions)
     write_batch(out, batch.batch_id, tables, articles, ing.registry)
     say(
         f"batch {batch.batch_id}: {ing.n_files} files, {len(articles)} articles, "
@@ -256,6 +275,7 @@ def check_tables(output_dir: Path, n_files: int | None = None) -> list[quality.F
         quality.counts_reconcile(n_files, t["articles"], t["quarantine"], t["events"], t["event_mentions"])
     )
     findings.append(quality.foreign_keys(t["articles"], t["events"], t["event_mentions"]))
+    findings.append(quality.extraction_failures(t["quarantine"], t["articles"].height))
     findings.append(quality.cluster_types_agree(t["events"], t["event_clusters"], t["event_cluster_members"]))
     findings.append(
         quality.cluster_members_reconcile(t["events"], t["event_clusters"], t["event_cluster_members"])
@@ -277,6 +297,8 @@ def process(settings: Settings, progress: Progress | None = None, today: dt.date
     t0 = time.perf_counter()
     out = Path(settings.output_dir)
     with storage.run_lock(out):
+        if storage.sweep(out):
+            say("removed what an interrupted run left behind")
         plan = inventory.plan(settings.input_dir, out, settings.batch_size)
         say(plan.describe())
         for batch_id, rows in plan.restat.items():

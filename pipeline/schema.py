@@ -303,7 +303,8 @@ EVENT_MENTIONS = Table(
 
 QUARANTINE = Table(
     name="quarantine",
-    description="Input files that could not become articles, with the reason.",
+    description="Input files that could not become articles, with the reason (and articles whose "
+    "event extraction failed, stage `extract`).",
     grain="rejected input file",
     key=("source_file",),
     columns=(
@@ -314,7 +315,14 @@ QUARANTINE = Table(
             nullable=False,
             unique=True,
         ),
-        _c("stage", STR, "Stage that rejected the file.", nullable=False, allowed=("ingest", "clean")),
+        _c(
+            "stage",
+            STR,
+            "Stage that rejected the file; `extract` marks an article that was kept but whose events "
+            "could not be extracted.",
+            nullable=False,
+            allowed=("ingest", "clean", "extract"),
+        ),
         _c(
             "reason_code",
             STR,

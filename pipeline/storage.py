@@ -290,6 +290,25 @@ def read_staging(output_dir: Path, batch_id: str, name: str) -> pl.DataFrame:
     return pl.read_parquet(path)
 
 
+def sweep(output_dir: Path) -> int:
+    """Remove what a killed run left behind in `tables/` and `state/` (temporary files and folders,
+    trash of a swap); call with the run lock held. Returns how many entries were removed."""
+    removed = 0
+    for top in (Path(output_dir) / TABLES_DIR, Path(output_dir) / "state"):
+        if not top.exists():
+            continue
+        for path in sorted(top.rglob(".tmp-*"), reverse=True) + sorted(top.rglob(".trash-*"), reverse=True):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed += 1
+    for path in Path(output_dir).glob(".tmp-*"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 # --------------------------------------------------------------------------------------------
 # One run at a time
 

@@ -112,8 +112,8 @@ def test_blocking_check_stops_bad_data(tmp_path, monkeypatch):
     real = run.extract
 
     def broken(articles, settings=None):
-        events, mentions = real(articles, settings)
-        return events.with_columns(pl.col("sentence_start") + 1), mentions
+        events, mentions, failed = real(articles, settings)
+        return events.with_columns(pl.col("sentence_start") + 1), mentions, failed
 
     monkeypatch.setattr(run, "extract", broken)
     results = materialize_everything(config, dg.DagsterInstance.ephemeral(), log_level="WARNING")

@@ -127,3 +127,27 @@ def test_console_script_works_from_any_folder(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("pipeline ")
+
+
+def test_extract_reports_an_article_it_could_not_read_and_exits_1_after_the_rest(
+    tmp_path, monkeypatch, capsys
+):
+    # In-process, with a fault injected into the extractor for one of two articles.
+    from pipeline import cli as cli_module
+    from pipeline import events
+
+    good = write(tmp_path, "good.txt", "date 2025-03-02 Talks\n\nGhana and Togo signed a border agreement.\n")
+    bad = write(tmp_path, "bad.txt", "date 2025-03-02 Arrests\n\nKenyan police arrested twelve protesters.\n")
+    real = events.extract_article
+
+    def faulty(article, docs):
+        if article.source_file == "bad.txt":
+            raise RuntimeError("injected")
+        return real(article, docs)
+
+    monkeypatch.setattr(events, "extract_article", faulty)
+    code = cli_module.main(["extract", str(good), str(bad)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert {json.loads(line)["source_file"] for line in out.splitlines()} == {"good.txt"}
+    assert "extraction failed on bad.txt: events could not be extracted (RuntimeError: injected)" in err

@@ -430,3 +430,20 @@ def test_utf8_cut_inside_its_last_character_is_utf8():
     for cut in (1, 2):
         text, encoding = decode(data[:-cut])
         assert encoding == "utf-8" and text.endswith("Киї")
+
+
+def test_source_names_map_back_to_their_files(tmp_path):
+    """The registry and batch manifests hold the printable names; each must open its own file."""
+    import os
+
+    from pipeline.ingest import source_name, source_path
+
+    names = [b"caf\xe9.txt", b"back\\slash.txt", b"tab\there.txt", "rtl\u202egnp.txt".encode(), b"\\x41.txt"]
+    for raw in names:
+        path = Path(os.fsdecode(tmp_path / "in")) / os.fsdecode(raw)
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"x")
+        name = source_name(path, tmp_path / "in")
+        assert name.isprintable() and "\udce9" not in name
+        assert source_path(tmp_path / "in", name) == path, name
+    assert len({source_name(p, tmp_path / "in") for p in (tmp_path / "in").iterdir()}) == len(names)

@@ -181,3 +181,49 @@ def test_two_processes_at_once_give_the_tables_of_one(tmp_path):
         assert storage.read_table(tmp_path / "both", name).equals(
             storage.read_table(tmp_path / "alone", name)
         ), name
+
+
+def test_an_article_whose_extraction_raises_is_kept_and_reported_and_the_batch_goes_on(settings, monkeypatch):
+    """A bug in the extractor on one article must not stop a backfill: the article keeps its row,
+    a quarantine row (stage `extract`) says what failed, every other article gets its events."""
+    from pipeline import events
+
+    for i in range(4):
+        write(settings.input_dir, f"s{i}.txt", story(i))
+    real = events.extract_article
+
+    def fails_on_ghana(article, docs):
+        if "Ghana" in article.text:
+            raise ValueError("injected fault")
+        return real(article, docs)
+
+    monkeypatch.setattr(events, "extract_article", fails_on_ghana)
+    summary = run.process(settings)
+    t = tables(settings.output_dir)
+    assert t["articles"].height == 4
+    bad = t["quarantine"].filter(pl.col("stage") == "extract")
+    assert bad.select("source_file", "reason_code").rows() == [("s1.txt", "extract_failed")]
+    assert "ValueError: injected fault" in bad["reason"][0]
+    ghana = t["articles"].filter(pl.col("source_file") == "s1.txt")["article_id"][0]
+    assert ghana not in set(t["events"]["article_id"])
+    assert t["events"]["article_id"].n_unique() == 3
+    failed = {f.check: f for f in summary.findings if not f.passed}
+    assert set(failed) == {"extraction_failures"}, [f.message for f in failed.values()]
+    assert "1 of 4 articles" in failed["extraction_failures"].message
+
+
+def test_a_folder_that_yields_no_events_passes_its_checks_and_reads_as_empty_tables(settings):
+    write(
+        settings.input_dir,
+        "fr.txt",
+        "date 2025-03-02 Grève\n\nLes syndicats ont appelé à une grève générale.\n",
+    )
+    write(settings.input_dir, "bad.txt", "no header\n")
+    summary = run.process(settings)
+    assert all(f.passed for f in summary.findings), [f.message for f in summary.findings if not f.passed]
+    t = tables(settings.output_dir)
+    assert (t["articles"].height, t["quarantine"].height, t["events"].height) == (1, 1, 0)
+    import duckdb
+
+    con = duckdb.connect(str(settings.output_dir / "events.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (0,)
