@@ -24,6 +24,7 @@ import pytest
 from pipeline import storage
 from pipeline.ingest import source_name
 from pipeline.reference import QUARANTINE_REASONS
+from pipeline.schema import TABLES
 
 from .conftest import ROOT, TODAY
 from .fuzz_inputs import ARTICLE, OUTSIDE_MARKER, Corpus, allowed, build_corpus, remove_tree, unlock
@@ -150,7 +151,8 @@ def test_fuzz_memory_stays_bounded(fuzzed):
 
 
 _OUTPUT = re.compile(
-    r"^(tables(/(articles|events|event_mentions|quarantine)(/[\w.=-]+\.parquet)?)?|staging(/.*)?)$"
+    r"^(\.lock|events\.duckdb|state(/(batches|inputs|signatures)(/b[0-9a-f]{16}\.(json|parquet))?)?"
+    rf"|tables(/({'|'.join(TABLES)})(/year=\d{{4}}(/month=\d\d)?)?(/[\w-]+\.parquet)?)?|staging(/.*)?)$"
 )
 
 
