@@ -95,6 +95,17 @@ _HSPACE = re.compile(r"[^\S\n]+")
 _BLOCK_TAG = re.compile(r"<(?:br|p|div|li|h[1-6]|tr)\b[^<>]{0,200}/?>|</(?:p|div|li|h[1-6]|tr)>", re.I)
 
 
+#: ASCII characters ftfy changes (control characters, carriage returns): ASCII text without them
+#: holds nothing ftfy would fix (no mojibake without non-ASCII characters), so it is skipped.
+_ASCII_FIXABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _fix_text(text: str) -> str:
+    if text.isascii() and not _ASCII_FIXABLE.search(text):
+        return text
+    return ftfy.fix_text(text, unescape_html=False, normalization="NFC")
+
+
 def normalize(text: str) -> str:
     """Repair mojibake, strip HTML, unescape entities, NFC-normalise and tidy whitespace.
 
@@ -102,13 +113,13 @@ def normalize(text: str) -> str:
     Angle brackets that are not HTML tags (e.g. `<VIA>` ticker marks) are kept.
     """
     rules = _rules()
-    text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")
+    text = _fix_text(text)
     text = _strip_comments(text)
     text = _strip_blocks(text, rules)
     text = _BLOCK_TAG.sub("\n", text)
     text = rules["tag"].sub("", text)
     text = html.unescape(text)
-    text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")  # entities may hide mojibake
+    text = _fix_text(text)  # entities may hide mojibake
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     return "\n".join(_HSPACE.sub(" ", line).strip() for line in text.splitlines())

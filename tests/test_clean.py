@@ -133,3 +133,16 @@ def test_short_sentences_get_their_language(text, code):
     from pipeline.language import detect_language
 
     assert detect_language(text) in ({code, "und"} if code == "en" else {code})
+
+
+def test_plain_ascii_skips_ftfy_only_where_ftfy_would_change_nothing():
+    import string
+
+    import ftfy
+
+    from pipeline.clean import _fix_text
+
+    for code in range(128):
+        text = f"a{chr(code)}b {string.ascii_letters} {string.punctuation}"
+        assert _fix_text(text) == ftfy.fix_text(text, unescape_html=False, normalization="NFC"), code
+    assert _fix_text("caf\u00c3\u00a9 \r\n") == "caf\u00e9 \n"  # non-ASCII and CR still go through ftfy
