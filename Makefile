@@ -50,5 +50,11 @@ lock:  ## re-resolve requirements.in into requirements.lock (needs network and u
 	echo pip > .pip.in && uvx --from uv==0.13.9 uv pip compile --python-version 3.11 --generate-hashes \
 	  .pip.in -o requirements-bootstrap.lock && rm .pip.in
 
+audit:  ## check every pinned package against known vulnerabilities (needs network; not run in CI)
+	$(PYTHON) -m venv .audit-venv
+	.audit-venv/bin/python -m pip install --quiet --disable-pip-version-check pip-audit==2.10.1
+	.audit-venv/bin/pip-audit --strict --require-hashes --disable-pip -r requirements.lock
+	.audit-venv/bin/pip-audit --strict --require-hashes --disable-pip -r requirements-bootstrap.lock
+
 clean-data:  ## remove outputs (data/) and the local Dagster instance (.dagster/)
 	rm -rf data .dagster

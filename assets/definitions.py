@@ -33,10 +33,19 @@ refresh_dataset = dg.define_asset_job(
     description="Rebuild the clusters, actors and the DuckDB catalog from every batch.",
 )
 
+#: Refreshes the dataset assets (`eager`) after batches change outside a batch run, such as a
+#: backfill of partitions from the UI; on by default, unlike Dagster's own default sensor.
+dataset_automation = dg.AutomationConditionSensorDefinition(
+    "dataset_automation",
+    target=dg.AssetSelection.assets(*DATASET_ASSETS),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Rebuild clusters, actors and the catalog once batches have changed (after a backfill).",
+)
+
 defs = dg.Definitions(
     assets=ALL_ASSETS,
     jobs=[ingest_batch, process_batches, refresh_dataset],
-    sensors=[landing_folder_sensor],
+    sensors=[landing_folder_sensor, dataset_automation],
     resources={"pipeline": PipelineConfig.from_env()},
     # One process per run: the steps of a batch share one spaCy load (a process per step would
     # load the model four times); batches run in parallel as separate runs.

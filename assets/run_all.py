@@ -29,6 +29,7 @@ def materialize_everything(
     instance = instance or dg.DagsterInstance.ephemeral()
     settings, out = config.settings(), config.output
     with storage.run_lock(out, timeout=config.lock_timeout):
+        storage.sweep(out)
         plan = inventory.plan(settings.input_dir, out, settings.batch_size)
         print(plan.describe())
         for batch_id, rows in plan.restat.items():
