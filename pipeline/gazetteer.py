@@ -194,31 +194,36 @@ def gazetteer() -> Gazetteer:
     The cyclic garbage collector is paused meanwhile: the build allocates a few hundred thousand
     small objects next to the parsed JSON, and collections would more than double its time.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        path = _cache_path()
-        if path is not None and path.exists():
-            try:
-                return _from_compact(pickle.loads(path.read_bytes()))
-            except Exception:  # a damaged or foreign cache file: build again
-                path.unlink(missing_ok=True)
-        built = _build()
-        if path is not None:
-            _write_cache(path, _compact(built))
-        return built
-    finally:
-        if enabled:
-            gc.enable()
+    return _cached("gazetteer", _build, _compact, _from_compact)
 
 
 # --------------------------------------------------------------------------------------------
 # The disk cache: a compact form of the built gazetteer, keyed by everything it is built from
 
 
-def _cache_path() -> Path | None:
+def _cached(kind: str, build, encode=lambda x: x, decode=lambda x: x):
+    """`build()`, or its cached form read back, with the cyclic garbage collector paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        path = _cache_path(kind)
+        if path is not None and path.exists():
+            try:
+                return decode(pickle.loads(path.read_bytes()))
+            except Exception:  # a damaged or foreign cache file: build again
+                path.unlink(missing_ok=True)
+        built = build()
+        if path is not None:
+            _write_cache(path, encode(built))
+        return built
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cache_path(kind: str = "gazetteer") -> Path | None:
     """`$PIPELINE_CACHE_DIR` (or `$XDG_CACHE_HOME/newsevents`, `~/.cache/newsevents`) /
-    gazetteer-<digest>.pickle; None when caching is off (`PIPELINE_CACHE_DIR=off`)."""
+    <kind>-<digest>.pickle; None when caching is off (`PIPELINE_CACHE_DIR=off`)."""
     root = os.environ.get("PIPELINE_CACHE_DIR")
     if root == "off":
         return None
@@ -231,7 +236,7 @@ def _cache_path() -> Path | None:
     for data in ("places.json", "actors.json", "plover.json"):
         digest.update((Path(__file__).parent / "data" / data).read_bytes())
     digest.update(Path(__file__).read_bytes())
-    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    return Path(root) / f"{kind}-{digest.hexdigest()[:16]}.pickle"
 
 
 def _write_cache(path: Path, compact: dict) -> None:
@@ -524,7 +529,12 @@ def _build() -> Gazetteer:
 @cache
 def subdivisions() -> dict[str, frozenset[str]]:
     """First-level ISO 3166-2 subdivision names (pycountry) -> ISO3 codes of their countries; the
-    US aside, whose states are in the gazetteer."""
+    US aside, whose states are in the gazetteer. Cached on disk like the gazetteer (reading
+    pycountry's subdivisions costs most of a second in every process)."""
+    return _cached("subdivisions", _build_subdivisions)
+
+
+def _build_subdivisions() -> dict[str, frozenset[str]]:
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     out: dict[str, set[str]] = defaultdict(set)
     for s in pycountry.subdivisions:
