@@ -219,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown steps {sorted(unknown)}")
     files = sample(args.data, args.n)
+    if args.incremental and len(sample(args.data, args.n + args.incremental)) < args.n + args.incremental:
+        parser.error(f"--incremental {args.incremental} needs {args.n + args.incremental} files: lower -n")
     print(
         f"{len(files)} articles from {args.data}, {words(files):,} words, {os.cpu_count()} cores", flush=True
     )
