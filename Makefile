@@ -17,16 +17,19 @@ $(STAMP): requirements.lock requirements-bootstrap.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bootstrap.lock
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
-	@mkdir -p $(DAGSTER_HOME)
-	@test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
 	@touch $(STAMP)
+
+# The local Dagster instance (also after `make clean-data` removed it).
+$(DAGSTER_HOME)/dagster.yaml:
+	@mkdir -p $(DAGSTER_HOME)
+	@printf 'telemetry:\n  enabled: false\n' > $@
 
 install: $(STAMP)  ## create .venv and install the exact, hashed pins from requirements.lock
 
-run: $(STAMP)  ## materialize every asset over seeds/ into data/ and print what was written
+run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## materialize every asset over seeds/ into data/ and print what was written
 	$(BIN)/python -m assets
 
-test: $(STAMP)  ## lint and run the test suite
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## lint and run the test suite
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/python -m pytest -q
@@ -35,7 +38,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
-ui: $(STAMP)  ## start the Dagster UI on 127.0.0.1 (same definitions as make run)
+ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## start the Dagster UI on 127.0.0.1 (same definitions as make run)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
 
 ui-screenshot: $(STAMP)  ## materialize seeds/ in a throwaway instance and save docs/ui-asset-graph.png (needs chromium)
