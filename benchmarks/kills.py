@@ -96,16 +96,19 @@ def compare(out: Path, reference: Path) -> dict[str, int]:
         got, want = storage.read_table(out, name), storage.read_table(reference, name)
         if got.equals(want):
             continue
-        key = table.column_names[0]
-        got_rows = {row[key]: row for row in got.iter_rows(named=True)}
-        want_rows = {row[key]: row for row in want.iter_rows(named=True)}
+        key = table.key or tuple(want.columns)
+        got_rows, want_rows = _by_key(got, key), _by_key(want, key)
         found["lost"] += len(want_rows.keys() - got_rows.keys())
         found["extra"] += len(got_rows.keys() - want_rows.keys())
-        found["duplicate_ids"] += got.height - got[key].n_unique()
+        found["duplicate_ids"] += got.height - len(got_rows)
         found["changed"] += sum(got_rows[k] != want_rows[k] for k in got_rows.keys() & want_rows.keys())
     events, mentions = storage.read_table(out, "events"), storage.read_table(out, "event_mentions")
     found["orphan_mentions"] = int((~mentions["event_id"].is_in(events["event_id"].implode())).sum())
     return found
+
+
+def _by_key(frame, key: tuple[str, ...]) -> dict[tuple, dict]:
+    return {tuple(row[k] for k in key): row for row in frame.iter_rows(named=True)}
 
 
 def survive(way: str, landing: Path, work: Path, reference: Path, kills: int, rng: random.Random) -> dict:

@@ -479,7 +479,9 @@ def _reconcile(
     it with the look-alike. Its article's body row, dated by the text, says which one it is.
     Returns labels renumbered so that each cluster is named by its earliest-reported member.
     """
-    siblings = (
+    # In row order: a move changes the labels later groups see, so the order must not depend on
+    # how group_by happened to hash (it made the clusters differ between runs on the same events).
+    siblings = sorted(
         prepared.group_by("article_id", "event_type")
         .agg(pl.col("i").sort())
         .filter(pl.col("i").list.len() > 1)["i"]
