@@ -41,8 +41,13 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.kills import run_env  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data" / "reuters"
 STEPS = ("floor", "extract", "process", "dagster")
+DAGSTER = [sys.executable, "-m", "assets"]
 
 FLOOR = r"""
 import sys, time, spacy
@@ -140,66 +145,42 @@ def step_floor(files: list[Path]) -> Measure:
     return Measure(f"floor x{cores}", len(files), words(files), secs, rss_max, rss_sum, inner)
 
 
+def timed(name: str, files: list[Path], cmd: list[str], env: dict | None = None) -> Measure:
+    """One step: the command run to its end, measured, over `files`."""
+    secs, rss_max, rss_sum, _ = measured(cmd, env=env)
+    return Measure(name, len(files), words(files), secs, rss_max, rss_sum)
+
+
+def process_cmd(landing: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "process", "--input", str(landing), "--output", str(out)]
+
+
 def step_extract(files: list[Path]) -> Measure:
-    secs, rss_max, rss_sum, _ = measured([sys.executable, "-m", "pipeline", "extract", *map(str, files)])
-    return Measure("extract", len(files), words(files), secs, rss_max, rss_sum)
+    return timed("extract", files, [sys.executable, "-m", "pipeline", "extract", *map(str, files)])
 
 
 def step_process(files: list[Path], tmp: Path, name: str = "process") -> Measure:
     landing = copy_inputs(files, tmp / f"in-{name}")
-    cmd = [
-        sys.executable,
-        "-m",
-        "pipeline",
-        "process",
-        "--input",
-        str(landing),
-        "--output",
-        str(tmp / f"out-{name}"),
-    ]
-    secs, rss_max, rss_sum, _ = measured(cmd)
-    return Measure(name, len(files), words(files), secs, rss_max, rss_sum)
-
-
-def dagster_env(landing: Path, out: Path, home: Path) -> dict:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    return {"PIPELINE_INPUT_DIR": str(landing), "PIPELINE_OUTPUT_DIR": str(out), "DAGSTER_HOME": str(home)}
+    return timed(name, files, process_cmd(landing, tmp / f"out-{name}"))
 
 
 def step_dagster(files: list[Path], tmp: Path, name: str = "dagster") -> Measure:
     landing = copy_inputs(files, tmp / f"in-{name}")
-    env = dagster_env(landing, tmp / f"out-{name}", tmp / f"home-{name}")
-    secs, rss_max, rss_sum, _ = measured([sys.executable, "-m", "assets"], env=env)
-    return Measure(name, len(files), words(files), secs, rss_max, rss_sum)
+    return timed(name, files, DAGSTER, run_env(landing, tmp / f"out-{name}", tmp / f"home-{name}"))
 
 
 def incremental(files: list[Path], extra: list[Path], tmp: Path) -> list[Measure]:
     """Time adding `extra` to an output that already holds `files`, through process and Dagster."""
-    out = []
     landing = copy_inputs(files, tmp / "in-inc")
-    base = [
-        sys.executable,
-        "-m",
-        "pipeline",
-        "process",
-        "--input",
-        str(landing),
-        "--output",
-        str(tmp / "out-inc"),
-    ]
-    full = measured(base)
-    out.append(Measure("process full", len(files), words(files), full[0], full[1], full[2]))
+    cmd = process_cmd(landing, tmp / "out-inc")
+    out = [timed("process full", files, cmd)]
     copy_inputs(extra, landing)
-    added = measured(base)
-    out.append(Measure(f"process +{len(extra)}", len(extra), words(extra), added[0], added[1], added[2]))
+    out.append(timed(f"process +{len(extra)}", extra, cmd))
     dlanding = copy_inputs(files, tmp / "in-dinc")
-    env = dagster_env(dlanding, tmp / "out-dinc", tmp / "home-dinc")
-    dfull = measured([sys.executable, "-m", "assets"], env=env)
-    out.append(Measure("dagster full", len(files), words(files), dfull[0], dfull[1], dfull[2]))
+    env = run_env(dlanding, tmp / "out-dinc", tmp / "home-dinc")
+    out.append(timed("dagster full", files, DAGSTER, env))
     copy_inputs(extra, dlanding)
-    dadded = measured([sys.executable, "-m", "assets"], env=env)
-    out.append(Measure(f"dagster +{len(extra)}", len(extra), words(extra), dadded[0], dadded[1], dadded[2]))
+    out.append(timed(f"dagster +{len(extra)}", extra, DAGSTER, env))
     return out
 
 

@@ -13,7 +13,6 @@ Parquet files (no copy), so `duckdb data/events.duckdb` opens every table by nam
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import polars as pl
@@ -89,7 +88,7 @@ def write_catalog(output_dir: Path) -> Path:
     import duckdb
 
     final = Path(output_dir) / CATALOG
-    tmp = final.parent / f".tmp-{uuid.uuid4().hex[:8]}-{CATALOG}"
+    tmp = storage.tmp_beside(final)
     try:
         con = duckdb.connect(str(tmp))
         try:

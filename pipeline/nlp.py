@@ -81,7 +81,7 @@ class IndexedAttributeRuler:
                 if not 0 <= target < len(pattern):
                     raise ValueError(f"attribute ruler rule {rule_id}: index {index} outside its pattern")
                 at, key, values = next(
-                    ((p, *_index_key(t)) for p, t in enumerate(pattern) if _index_key(t)[0]), (0, None, [])
+                    ((p, k, v) for p, (k, v) in enumerate(map(_index_key, pattern)) if k), (0, None, [])
                 )
                 # The condition the index stands for needs no test on the token it finds.
                 checks = [

@@ -74,14 +74,21 @@ def to_arrow(table: Table, data: pl.DataFrame | Iterable[dict]) -> pa.Table:
 # Atomic files
 
 
-def _tmp_beside(path: Path) -> Path:
-    return path.parent / f".tmp-{path.name}-{uuid.uuid4().hex[:8]}"
+#: Name prefixes of what a write puts beside its target until it is renamed into place (and of an
+#: old folder being swapped out); `sweep` removes what a killed run left under these names.
+TMP_PREFIX = ".tmp-"
+TRASH_PREFIX = ".trash-"
+
+
+def tmp_beside(path: Path, prefix: str = TMP_PREFIX) -> Path:
+    """A fresh name beside `path` for writing it aside."""
+    return path.parent / f"{prefix}{path.name}-{uuid.uuid4().hex[:8]}"
 
 
 def write_parquet(path: Path, arrow: pa.Table) -> Path:
     """Write one Parquet file atomically (temporary name, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_beside(path)
+    tmp = tmp_beside(path)
     try:
         pq.write_table(
             arrow, tmp, compression=COMPRESSION, row_group_size=ROW_GROUP_SIZE, write_statistics=True
@@ -101,7 +108,7 @@ def write_file(path: Path, frame: pl.DataFrame) -> Path:
 
 def write_text(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_beside(path)
+    tmp = tmp_beside(path)
     try:
         tmp.write_text(text, encoding="utf-8")
         _fsync(tmp)
@@ -193,7 +200,7 @@ def write_table(output_dir: Path, table: Table, data: pl.DataFrame | Iterable[di
     arrow = to_arrow(table, data)
     final = table_dir(output_dir, table.name)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{table.name}-{uuid.uuid4().hex[:8]}"
+    tmp = tmp_beside(final)
     tmp.mkdir()
     try:
         path = tmp / "part-00000.parquet"
@@ -211,7 +218,7 @@ def write_table(output_dir: Path, table: Table, data: pl.DataFrame | Iterable[di
 def _swap(new: Path, final: Path) -> None:
     """Rename `new` into `final`, replacing an existing folder with two renames."""
     if final.exists():
-        trash = final.parent / f".trash-{final.name}-{uuid.uuid4().hex[:8]}"
+        trash = tmp_beside(final, TRASH_PREFIX)
         os.rename(final, trash)
         os.rename(new, final)
         shutil.rmtree(trash, ignore_errors=True)
@@ -297,13 +304,15 @@ def sweep(output_dir: Path) -> int:
     for top in (Path(output_dir) / TABLES_DIR, Path(output_dir) / "state"):
         if not top.exists():
             continue
-        for path in sorted(top.rglob(".tmp-*"), reverse=True) + sorted(top.rglob(".trash-*"), reverse=True):
+        for path in sorted(top.rglob(f"{TMP_PREFIX}*"), reverse=True) + sorted(
+            top.rglob(f"{TRASH_PREFIX}*"), reverse=True
+        ):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
             removed += 1
-    for path in Path(output_dir).glob(".tmp-*"):
+    for path in Path(output_dir).glob(f"{TMP_PREFIX}*"):
         path.unlink(missing_ok=True)
         removed += 1
     return removed

@@ -47,6 +47,13 @@ def _expected_names(corpus: Corpus) -> dict[str, object]:
     return {source_name(corpus.folder / case.name, corpus.folder): case for case in corpus.cases}
 
 
+def _run(args: list[str]) -> subprocess.CompletedProcess:
+    """`python ARGS` from the project folder in the clean environment, output captured."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=_clean_env(), capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory) -> Iterator[tuple[Corpus, dict]]:
     base = tmp_path_factory.mktemp("fuzz")
@@ -54,14 +61,7 @@ def fuzzed(tmp_path_factory) -> Iterator[tuple[Corpus, dict]]:
     report = base / "report.json"
     args = ["--input", str(corpus.folder), "--output", str(base / "out"), "--report", str(report)]
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "tests.fuzz_run", *args, "--today", TODAY.isoformat()],
-            cwd=ROOT,
-            env=_clean_env(),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+        proc = _run(["-m", "tests.fuzz_run", *args, "--today", TODAY.isoformat()])
     finally:
         unlock(corpus)
     try:
@@ -165,23 +165,7 @@ def test_cli_process_over_a_fuzzed_folder(tmp_path):
     out = tmp_path / "out"
     before = {p.name for p in tmp_path.iterdir()}
     try:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipeline",
-                "process",
-                "--input",
-                str(corpus.folder),
-                "--output",
-                str(out),
-            ],
-            cwd=ROOT,
-            env=_clean_env(),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+        proc = _run(["-m", "pipeline", "process", "--input", str(corpus.folder), "--output", str(out)])
     finally:
         unlock(corpus)
         remove_tree(corpus.folder / "deep")
