@@ -83,9 +83,12 @@ def finished(cmd: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
-def kill_points(rng: random.Random, n: int, max_files: int) -> list[tuple[int, float]]:
-    """`n` seeded kill points: (files the run writes first, then seconds before the kill)."""
-    return [(rng.randint(1, max_files), rng.uniform(0.0, 0.5)) for _ in range(n)]
+def kill_points(
+    rng: random.Random, n: int, max_files: int, max_delay: float = 0.5
+) -> list[tuple[int, float]]:
+    """`n` seeded kill points: (files the run writes first, then seconds before the kill). Keep
+    `n * max_files` and the delays well inside a run's work, or the last runs finish first."""
+    return [(rng.randint(1, max_files), rng.uniform(0.0, max_delay)) for _ in range(n)]
 
 
 def compare(out: Path, reference: Path) -> dict[str, int]:

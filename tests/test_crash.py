@@ -27,6 +27,9 @@ BODIES = [
 ]
 N_FILES = 12
 BATCH = "2"  # six batches: kills land in different batches and stages
+# A clean run writes 53 files in about two seconds of work: four kills after at most 8 new files
+# and 0.05 s each land inside it (longer ones left the last runs nothing to interrupt).
+MAX_FILES, MAX_DELAY = 8, 0.05
 
 
 def landing(folder: Path) -> Path:
@@ -68,7 +71,7 @@ def reference(tmp_path_factory):
 def test_process_killed_at_random_points_then_rerun_equals_a_clean_run(tmp_path, reference):
     land, out = landing(tmp_path / "in"), tmp_path / "out"
     cmd = [sys.executable, "-m", "pipeline", "process"]
-    points = kill_points(random.Random(20261201), 4, 12)
+    points = kill_points(random.Random(20261201), 4, MAX_FILES, MAX_DELAY)
     kills = sum(killed(cmd, env(land, out), out, n, delay) for n, delay in points)
     assert kills >= 3  # the run was interrupted, not just run
     finished(cmd, env(land, out))
@@ -78,7 +81,7 @@ def test_process_killed_at_random_points_then_rerun_equals_a_clean_run(tmp_path,
 def test_dagster_run_killed_mid_materialization_then_rerun_equals_a_clean_run(tmp_path, reference):
     land, out, home = landing(tmp_path / "in"), tmp_path / "out", tmp_path / "home"
     cmd = [sys.executable, "-m", "assets"]
-    points = kill_points(random.Random(7), 3, 12)
+    points = kill_points(random.Random(7), 3, MAX_FILES, MAX_DELAY)
     kills = sum(killed(cmd, env(land, out, home), out, n, delay) for n, delay in points)
     assert kills >= 2
     finished(cmd, env(land, out, home))
