@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from assets.run_all import main
+if __name__ == "__main__":
+    # Worker processes re-import this module (as `__mp_main__`): they must neither run it again
+    # nor pay for importing Dagster, so every import is in here. The plan is made before Dagster
+    # is imported, so that when there are batches to build the workers load the models meanwhile.
+    # The environment is the configuration the Dagster resource reads too (`PipelineConfig.from_env`).
+    from pipeline import run, storage
+    from pipeline.config import Settings
 
-if __name__ == "__main__":  # worker processes re-import this module; they must not run it again
-    sys.exit(main())
+    plan = run.prepare(Settings.from_env(), print, storage.LOCK_TIMEOUT)
+
+    from assets.run_all import main
+
+    sys.exit(main(plan))

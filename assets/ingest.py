@@ -41,6 +41,7 @@ CHECKS = [
 def raw_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig) -> dg.MaterializeResult:
     settings = pipeline.settings()
     batch = inventory.load_manifest(pipeline.output, context.partition_key)
+    run.warm_workers(settings, len(batch.files))  # they load the models while this run goes on
     ing = run.ingest_files(settings, batch.files)
     raw = run.raw_frame(ing.raw)
     quarantine = run.quarantine_frame(ing.quarantined)

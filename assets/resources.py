@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline import storage
 from pipeline.config import Settings
 
 
@@ -26,7 +27,7 @@ class PipelineConfig(dg.ConfigurableResource):
     max_article_chars: int = 200_000
     max_sentence_chars: int = 5_000
     #: Seconds a step waits for another run's lock on the output folder before failing.
-    lock_timeout: float = 600.0
+    lock_timeout: float = storage.LOCK_TIMEOUT
 
     @classmethod
     def from_env(cls) -> PipelineConfig:

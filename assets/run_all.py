@@ -1,8 +1,9 @@
 """Materialize everything in the landing folder in-process against the local Dagster instance.
 
-What `make run` does: plan the batches as the sensor would (new and changed files, batches that
-lost files), add their partitions, run `process_batches` for each batch, then `refresh_dataset`
-once. Runs land in the instance under DAGSTER_HOME, so they show up in `make ui` afterwards.
+What `make run` does: plan the batches as the sensor would (`run.prepare`: new and changed files,
+batches that lost files; the workers start loading the models), add their partitions, run
+`process_batches` for each batch, then `refresh_dataset` once. Runs land in the instance under
+DAGSTER_HOME, so they show up in `make ui` afterwards.
 """
 
 from __future__ import annotations
@@ -23,21 +24,16 @@ def _run_config(log_level: str) -> dict:
 
 
 def materialize_everything(
-    config: PipelineConfig, instance: dg.DagsterInstance | None = None, log_level: str = "INFO"
+    config: PipelineConfig,
+    instance: dg.DagsterInstance | None = None,
+    log_level: str = "INFO",
+    plan: inventory.Plan | None = None,
 ) -> list[dg.ExecuteInProcessResult]:
-    """Process every batch the landing folder needs, then refresh the dataset; one result per run."""
+    """Process every batch the landing folder needs, then refresh the dataset; one result per run.
+    `plan`: what `run.prepare` returned for this configuration, when the caller prepared already."""
     instance = instance or dg.DagsterInstance.ephemeral()
-    settings, out = config.settings(), config.output
-    with storage.run_lock(out, timeout=config.lock_timeout):
-        storage.sweep(out)
-        plan = inventory.plan(settings.input_dir, out, settings.batch_size)
-        print(plan.describe())
-        for batch_id, rows in plan.restat.items():
-            inventory.commit(out, batch_id, rows)
-        for batch_id in plan.deleted:
-            run.delete_batch(out, batch_id)
-        for batch in plan.batches:
-            inventory.save_manifest(out, batch)
+    if plan is None:
+        plan = run.prepare(config.settings(), print, config.lock_timeout)
     for batch_id in plan.deleted:
         instance.delete_dynamic_partition(BATCHES.name, batch_id)
     known = set(instance.get_dynamic_partitions(BATCHES.name))
@@ -67,11 +63,11 @@ def materialize_everything(
     return results
 
 
-def main() -> int:
+def main(plan: inventory.Plan | None = None) -> int:
     config = defs.resources["pipeline"]
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     print(f"materializing: input {config.input_dir} -> output {config.output_dir}")
-    results = materialize_everything(config, instance)
+    results = materialize_everything(config, instance, plan=plan)
     out = config.output
     print("\ntables written:")
     for name in TABLES:

@@ -32,12 +32,7 @@ def landing_folder_sensor(context: dg.SensorEvaluationContext, pipeline: Pipelin
     if plan.empty and not plan.restat:
         return dg.SensorResult(skip_reason=f"nothing new: {plan.describe()}")
     with storage.run_lock(out, timeout=pipeline.lock_timeout):
-        for batch_id, rows in plan.restat.items():
-            inventory.commit(out, batch_id, rows)
-        for batch_id in plan.deleted:
-            run.delete_batch(out, batch_id)
-        for batch in plan.batches:
-            inventory.save_manifest(out, batch)
+        run.apply_plan(out, plan)
     known = set(context.instance.get_dynamic_partitions(BATCHES.name))
     new_keys = [b.batch_id for b in plan.batches if b.batch_id not in known]
     requests = [

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 from evaluation.events import GOLD, load_articles, load_sentences, matches, sentence_article  # noqa: E402
 from pipeline import run  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
-from pipeline.events import CONFIDENCE_FEATURES, extract_article, is_extractable, parse_sentences  # noqa: E402
+from pipeline.events import CONFIDENCE_FEATURES, extract_article, parse_sentences  # noqa: E402
 from pipeline.nlp import get_nlp  # noqa: E402
 
 OUT = ROOT / "pipeline" / "data" / "confidence.json"
@@ -42,7 +42,7 @@ def mentions_by_file(files: dict[str, str]) -> dict[str, list]:
             (Path(tmp) / f"{stem}.txt").write_text(text, encoding="utf-8")
         settings = Settings(input_dir=Path(tmp), output_dir=Path(tmp) / "out")
         articles, _ = run.clean(run.ingest(settings).raw, settings)
-    todo = [a for a in articles if is_extractable(a)]
+    todo = [a for a in articles if a.extractable]
     out = {}
     for article, docs in zip(todo, parse_sentences(todo, get_nlp()), strict=True):
         out[Path(article.source_file).stem] = extract_article(article, docs)

@@ -66,6 +66,12 @@ class Article:
     def sentence_text(self, s: Sentence) -> str:
         return self.text[s.start : s.end]
 
+    @property
+    def extractable(self) -> bool:
+        """Events are read from English (or undetermined) originals; duplicates and other
+        languages are not."""
+        return self.duplicate_of is None and self.language in ("en", "und")
+
 
 # --------------------------------------------------------------------------------------------
 # Normalisation

@@ -54,13 +54,18 @@ def _input_files(paths: list[str]) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def _load(paths: list[str], settings: Settings):
-    """Clean the given files: (articles, quarantined)."""
+def _load(paths: list[str], settings: Settings, then_extract: bool = False):
+    """Clean the given files: (articles, quarantined). When the articles are extracted next and
+    are enough to keep workers busy, the workers load the extractor while this process reads."""
+    from pipeline.compute import CHUNK_ARTICLES
     from pipeline.ingest import RawArticle, read_article
-    from pipeline.run import clean
+    from pipeline.run import clean, warm_workers
 
+    files = _input_files(paths)
+    if then_extract and len(files) >= 2 * CHUNK_ARTICLES:
+        warm_workers(settings, len(files))
     raw, quarantined = [], []
-    for f, root in _input_files(paths):
+    for f, root in files:
         item = read_article(f, root, settings)
         (raw if isinstance(item, RawArticle) else quarantined).append(item)
     articles, rejected = clean(raw, settings)
@@ -79,7 +84,7 @@ def cmd_clean(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.run import extract_rows
 
-    articles, quarantined = _load(args.paths, settings)
+    articles, quarantined = _load(args.paths, settings, then_extract=True)
     for q in quarantined:
         print(f"quarantined {q.source_file}: {q.reason_code} ({q.reason})", file=sys.stderr)
     events, _, failed = extract_rows(articles, settings)

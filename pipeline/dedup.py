@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
-from datasketch import MinHash
 
 from pipeline.clean import Article
 
@@ -66,6 +65,10 @@ def band_keys(sets: list[set[str]]) -> list[list[int]]:
     eligible = [i for i, s in enumerate(sets) if len(s) >= MIN_SHINGLES]
     if not eligible:
         return out
+    # Imported here: datasketch imports scipy (0.6 s), which a run that compares nothing, and
+    # every worker process that imports this module's callers, should not wait for.
+    from datasketch import MinHash
+
     signatures = MinHash.bulk(
         [[s.encode("utf-8") for s in sets[i]] for i in eligible], num_perm=NUM_PERM, seed=_SEED
     )

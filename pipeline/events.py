@@ -1824,7 +1824,7 @@ def extract(
     from pipeline.nlp import get_nlp
 
     nlp = nlp or get_nlp()
-    todo = [a for a in articles if is_extractable(a)]
+    todo = [a for a in articles if a.extractable]
     events: list[dict] = []
     mentions: list[dict] = []
     for article, docs in zip(todo, parse_sentences(todo, nlp), strict=True):
@@ -1839,8 +1839,3 @@ def extract(
         events += e
         mentions += m
     return events, mentions
-
-
-def is_extractable(article: Article) -> bool:
-    """Events are read from English (or undetermined) originals; duplicates and other languages are not."""
-    return article.duplicate_of is None and article.language in ("en", "und")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline import compute, dataset, inventory, quality, storage
-from pipeline.clean import Article, Sentence, clean_article
+from pipeline import compute, dataset, inventory, quality, storage, work
+from pipeline.clean import Article, Sentence
 from pipeline.config import Settings
 from pipeline.dedup import SIGNATURE_SCHEMA, Prior, mark_duplicates, signatures
 from pipeline.ingest import Quarantined, RawArticle, discover, read_articles, source_name, source_path
@@ -118,14 +118,19 @@ def clean(
     """Clean validated articles and mark duplicates (of each other and of `prior` batches'
     originals); articles that fail cleaning are quarantined."""
     articles, quarantined = [], []
-    for part in compute.run_chunks(settings, partial(_clean_chunk, settings=settings), raw):
+    for part in compute.run_chunks(settings, partial(work.clean_chunk, settings=settings), raw):
         for item in part:
             (articles if isinstance(item, Article) else quarantined).append(item)
     return mark_duplicates(articles, prior=prior), quarantined
 
 
-def _clean_chunk(raw: list[RawArticle], settings: Settings) -> list[Article | Quarantined]:
-    return [clean_article(r, settings) for r in raw]
+def warm_workers(settings: Settings, n_articles: int) -> None:
+    """Have the workers that `n_articles` articles keep busy load cleaning and extraction (the
+    spaCy model, gazetteer, lexicons) now, while this process reads files and does its
+    bookkeeping; the chunks sent to them later queue behind the load, and even a single chunk
+    then goes to a worker rather than loading it all in this process. Call it first in a flow
+    that extracts."""
+    compute.warm(settings, work.warm_up, n_articles)
 
 
 def extract_rows(
@@ -134,35 +139,15 @@ def extract_rows(
     """Event and mention rows of the articles (English originals only), on the configured backend,
     and a quarantine row (stage `extract`) for each article whose extraction raised: that article
     keeps its `articles` row but has no events, and the rest of the batch goes on."""
-    from pipeline.events import is_extractable
-
-    todo = [a for a in articles if is_extractable(a)]
+    todo = [a for a in articles if a.extractable]
     events: list[dict] = []
     mentions: list[dict] = []
     failed: list[Quarantined] = []
-    for e, m, f in compute.run_chunks(settings or Settings(), _extract_chunk, todo):
+    for e, m, f in compute.run_chunks(settings or Settings(), work.extract_chunk, todo):
         events += e
         mentions += m
         failed += f
     return events, mentions, failed
-
-
-def _extract_chunk(articles: list[Article]) -> tuple[list[dict], list[dict], list[Quarantined]]:
-    from pipeline.events import extract as extract_events
-
-    failures: list[tuple[Article, str]] = []
-    events, mentions = extract_events(articles, failures=failures)
-    return events, mentions, [extraction_failed(a, error) for a, error in failures]
-
-
-def extraction_failed(article: Article, error: str) -> Quarantined:
-    return Quarantined(
-        article.source_file,
-        "extract",
-        "extract_failed",
-        f"events could not be extracted ({error}); the article is kept, without events",
-        article.content_sha256,
-    )
 
 
 def extract(
@@ -224,6 +209,7 @@ def process_batch(
     """Build one batch end to end: read, clean, extract, write, commit."""
     say = say or (lambda msg: log.info(msg))
     out = Path(settings.output_dir)
+    warm_workers(settings, len(batch.files))
     ing = ingest_files(settings, batch.files, today)
     articles, rejected = clean(ing.raw, settings, prior(out, exclude=batch.batch_id))
     events, mentions, failed = extract(articles, settings)
@@ -291,23 +277,49 @@ def finish(output_dir: Path, say: Progress) -> dict[str, int]:
     return rows
 
 
+def prepare(settings: Settings, say: Progress, lock_timeout: float | None = None) -> inventory.Plan:
+    """Get the output ready for building what the landing folder needs, under the output's lock
+    (waiting up to `lock_timeout` seconds for another run): sweep what a killed run left behind,
+    plan the batches, record touched files, delete batches whose files are all gone and save the
+    manifest of each batch to build. When there are batches, the workers start loading the
+    models now (`warm_workers`). The Dagster runs build the batches of the plan it returns."""
+    with storage.run_lock(settings.output_dir, timeout=lock_timeout):
+        return _prepare(settings, say)
+
+
+def _prepare(settings: Settings, say: Progress) -> inventory.Plan:
+    out = Path(settings.output_dir)
+    if storage.sweep(out):
+        say("removed what an interrupted run left behind")
+    plan = inventory.plan(settings.input_dir, out, settings.batch_size)
+    say(plan.describe())
+    if plan.batches:
+        warm_workers(settings, max(len(b.files) for b in plan.batches))
+    apply_plan(out, plan, say)
+    return plan
+
+
+def apply_plan(output_dir: Path, plan: inventory.Plan, say: Progress | None = None) -> None:
+    """Record a plan's bookkeeping (under the output's lock): the new stat of touched files, the
+    deletion of batches whose files are all gone, the manifest of each batch to build."""
+    for batch_id, rows in plan.restat.items():
+        inventory.commit(output_dir, batch_id, rows)
+    for batch_id in plan.deleted:
+        delete_batch(output_dir, batch_id)
+        if say:
+            say(f"batch {batch_id}: every file gone, deleted")
+    for batch in plan.batches:
+        inventory.save_manifest(output_dir, batch)
+
+
 def process(settings: Settings, progress: Progress | None = None, today: dt.date | None = None) -> RunSummary:
     """Bring the output tables in line with the landing folder, without Dagster."""
     say = progress or (lambda msg: log.info(msg))
     t0 = time.perf_counter()
     out = Path(settings.output_dir)
     with storage.run_lock(out):
-        if storage.sweep(out):
-            say("removed what an interrupted run left behind")
-        plan = inventory.plan(settings.input_dir, out, settings.batch_size)
-        say(plan.describe())
-        for batch_id, rows in plan.restat.items():
-            inventory.commit(out, batch_id, rows)
-        for batch_id in plan.deleted:
-            delete_batch(out, batch_id)
-            say(f"batch {batch_id}: every file gone, deleted")
+        plan = _prepare(settings, say)
         for batch in plan.batches:
-            inventory.save_manifest(out, batch)
             process_batch(settings, batch, today, say)
         for _ in range(3):  # copies whose original went away
             orphans = orphaned_batches(out)

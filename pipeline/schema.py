@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-import dataframely as dy
 import polars as pl
 import pyarrow as pa
 
@@ -32,6 +32,9 @@ from pipeline.reference import (
     SECTORS,
     STATUSES,
 )
+
+if TYPE_CHECKING:
+    import dataframely as dy
 
 #: Bumped when a table's columns change in a way readers must notice.
 DATASET_VERSION = "1.0.0"
@@ -491,21 +494,24 @@ TABLES: dict[str, Table] = {
 
 
 # --------------------------------------------------------------------------------------------
-# Row rules: dataframely schemas derived from the same declarations.
+# Row rules: dataframely schemas derived from the same declarations. dataframely is imported
+# when a schema is first asked for: it imports sqlalchemy, and worker processes and the CLI's
+# stages that validate nothing should not pay for it at start-up.
 
-_DY_TYPES: dict[pa.DataType, Callable[..., dy.Column]] = {
-    STR: dy.String,
-    I32: dy.Int32,
-    I64: dy.Int64,
-    F64: dy.Float64,
-    DATE: dy.Date,
-}
+
+def _dy_types() -> dict[pa.DataType, Callable[..., dy.Column]]:
+    import dataframely as dy
+
+    return {STR: dy.String, I32: dy.Int32, I64: dy.Int64, F64: dy.Float64, DATE: dy.Date}
 
 
 def _dy_column(c: Column) -> dy.Column:
+    types = _dy_types()
     kw: dict = {"nullable": c.nullable, "unique": c.unique, "description": c.description}
     if pa.types.is_list(c.type):
-        return dy.List(_DY_TYPES[c.type.value_type](nullable=False), **kw)
+        import dataframely as dy
+
+        return dy.List(types[c.type.value_type](nullable=False), **kw)
     if c.allowed is not None:
         allowed = list(c.allowed)
         kw["check"] = lambda col, allowed=allowed: col.is_in(allowed)
@@ -513,12 +519,14 @@ def _dy_column(c: Column) -> dy.Column:
         kw["min"] = dt.date.min if c.type == DATE else c.minimum
     if c.maximum is not None:
         kw["max"] = c.maximum
-    return _DY_TYPES[c.type](**kw)
+    return types[c.type](**kw)
 
 
 @cache
 def row_schema(table_name: str) -> type[dy.Schema]:
     """The dataframely schema that validates a table's rows (types, nulls, vocabularies, ranges)."""
+    import dataframely as dy
+
     table = TABLES[table_name]
     attrs: dict = {c.name: _dy_column(c) for c in table.columns}
     for r in table.rules:

@@ -322,6 +322,10 @@ def sweep(output_dir: Path) -> int:
 # One run at a time
 
 
+#: Seconds a Dagster step waits for another run's lock on the output folder before failing.
+LOCK_TIMEOUT = 600.0
+
+
 @contextlib.contextmanager
 def run_lock(output_dir: Path, timeout: float | None = None, poll: float = 0.2) -> Iterator[None]:
     """Hold the output folder's lock: a second run waits (up to `timeout` seconds, then raises

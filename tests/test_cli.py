@@ -146,6 +146,7 @@ def test_extract_reports_an_article_it_could_not_read_and_exits_1_after_the_rest
         return real(article, docs)
 
     monkeypatch.setattr(events, "extract_article", faulty)
+    monkeypatch.setenv("PIPELINE_WORKERS", "1")  # the fault is in this process: no workers
     code = cli_module.main(["extract", str(good), str(bad)])
     out, err = capsys.readouterr()
     assert code == 1

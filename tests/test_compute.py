@@ -4,6 +4,8 @@ real Dask cluster (a `distributed.LocalCluster` of worker processes on this mach
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
 
 import pytest
 
@@ -83,3 +85,40 @@ def test_dask_cluster_and_local_pool_write_identical_tables(tmp_path):
 
     for name in TABLES:
         assert dask[name].equals(local[name]), name
+
+
+_loaded = False
+
+
+def _load() -> None:
+    """Stands for a model load: takes a while, and marks the worker as loaded."""
+    global _loaded
+    time.sleep(0.5)
+    _loaded = True
+
+
+def _where(_item: int) -> tuple[int, bool]:
+    return os.getpid(), _loaded
+
+
+def test_a_pool_warmed_for_one_chunk_sends_it_to_the_worker_that_loaded():
+    pool = compute.LocalPool(2)
+    try:
+        pool.warm(_load, 1)
+        # The chunk queues behind the load in the one worker the work needs; a cold worker
+        # started for it (or this process) would say it has not loaded.
+        ((pid, loaded),) = pool.map(_where, [0])
+        assert pid != os.getpid() and loaded
+        # More chunks than it was warmed for: the pool grows to every worker and runs them all.
+        results = pool.map(_where, list(range(6)))
+        assert len(results) == 6 and all(pid != os.getpid() for pid, _ in results)
+    finally:
+        pool.close()
+
+
+def test_a_pool_never_started_runs_a_single_chunk_in_this_process():
+    pool = compute.LocalPool(2)
+    try:
+        assert pool.map(_where, [0]) == [(os.getpid(), False)]
+    finally:
+        pool.close()

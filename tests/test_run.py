@@ -4,6 +4,7 @@ and one run at a time."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -198,6 +199,8 @@ def test_an_article_whose_extraction_raises_is_kept_and_reported_and_the_batch_g
         return real(article, docs)
 
     monkeypatch.setattr(events, "extract_article", fails_on_ghana)
+    # The fault is injected into this process, so the work must run here, not in workers.
+    settings = dataclasses.replace(settings, workers=1)
     summary = run.process(settings)
     t = tables(settings.output_dir)
     assert t["articles"].height == 4
