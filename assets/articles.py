@@ -51,7 +51,7 @@ def cleaned_articles(context: dg.AssetExecutionContext, pipeline: PipelineConfig
     staged = run.staged_articles_frame(articles)
     storage.write_staging(out, key, "cleaned_articles", staged)
     storage.write_staging(out, key, "clean_quarantine", run.quarantine_frame(rejected))
-    frame = staged.drop("sentences")  # the articles table rows
+    frame = run.articles_table_frame(staged)
     context.log.info(f"batch {key}: cleaned {frame.height} articles, quarantined {len(rejected)}")
     findings = [
         quality.rows_valid("articles", frame),

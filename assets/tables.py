@@ -120,7 +120,7 @@ def batch_tables(
         ]
     )
     tables = run.Tables(
-        staged.drop("sentences"),
+        run.articles_table_frame(staged),
         storage.read_staging(out, key, "events"),
         storage.read_staging(out, key, "event_mentions"),
         quarantine,

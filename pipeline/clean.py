@@ -58,6 +58,9 @@ class Article:
     duplicate_of: str | None = None
     removed: list[tuple[str, str]] = field(default_factory=list)  # (category, line) dropped
     pipeline_version: str = PIPELINE_VERSION
+    #: The body's LSH band keys for finding near-duplicates (`dedup.with_bands`), computed by the
+    #: worker that cleaned the article; None until then.
+    bands: list[int] | None = None
 
     @property
     def n_sentences(self) -> int:

@@ -96,15 +96,27 @@ class Prior:
         return cls(pl.DataFrame(schema=SIGNATURE_SCHEMA), lambda ids: {})
 
 
+def with_bands(articles: list[Article]) -> list[Article]:
+    """The articles with their LSH band keys (`Article.bands`) computed where missing. The
+    workers do this as they clean, so the process that marks duplicates does not."""
+    todo = [i for i, a in enumerate(articles) if a.bands is None]
+    if not todo:
+        return articles
+    keys = band_keys([shingles(articles[i].body) for i in todo])
+    out = list(articles)
+    for i, k in zip(todo, keys, strict=True):
+        out[i] = replace(articles[i], bands=k)
+    return out
+
+
 def signatures(articles: list[Article]) -> pl.DataFrame:
     """What later batches need to recognise copies of these articles' originals."""
-    originals = [a for a in articles if a.duplicate_of is None]
-    keys = band_keys([shingles(a.body) for a in originals])
+    originals = with_bands([a for a in articles if a.duplicate_of is None])
     return pl.DataFrame(
         {
             "article_id": [a.article_id for a in originals],
             "text_sha256": [text_hash(a) for a in originals],
-            "bands": keys,
+            "bands": [a.bands for a in originals],
         },
         schema=SIGNATURE_SCHEMA,
     )
@@ -119,7 +131,7 @@ def mark_duplicates(
     its path. Within the articles given, `earlier` holds the ids of articles that were originals in
     an earlier run (they stay originals when a copy arrives), else the path that sorts first wins.
     """
-    ordered = sorted(articles, key=lambda a: a.source_file)
+    ordered = with_bands(sorted(articles, key=lambda a: a.source_file))
     hashes = [text_hash(a) for a in ordered]
     earlier = set(earlier)
     # Rank: originals of earlier runs first, then by path.
@@ -149,7 +161,7 @@ def mark_duplicates(
             first_of_hash[h] = i
 
     sets = [shingles(a.body) for a in ordered]
-    keys = band_keys(sets)
+    keys = [a.bands or [] for a in ordered]
     for i, j in _confirmed_pairs(sets, keys):
         union(i, j)
 

@@ -350,15 +350,22 @@ def articles_frame(articles: list[Article]) -> pl.DataFrame:
 
 
 def staged_articles_frame(articles: list[Article]) -> pl.DataFrame:
-    """Articles plus their sentence spans, as passed from the cleaning asset to extraction."""
+    """Articles plus their sentence spans and band keys, as passed from the cleaning asset on."""
     frame = articles_frame(articles)
     spans = {
         a.article_id: [{"start": s.start, "end": s.end, "section": s.section} for s in a.sentences]
         for a in articles
     }
+    bands = {a.article_id: a.bands for a in articles}
     return frame.with_columns(
-        pl.Series("sentences", [spans[i] for i in frame["article_id"]], dtype=_SENTENCES)
+        pl.Series("sentences", [spans[i] for i in frame["article_id"]], dtype=_SENTENCES),
+        pl.Series("bands", [bands[i] for i in frame["article_id"]], dtype=pl.List(pl.Int64)),
     )
+
+
+def articles_table_frame(staged: pl.DataFrame) -> pl.DataFrame:
+    """The `articles` table rows of a staged frame (without what only the stages need)."""
+    return staged.select(ARTICLES.column_names)
 
 
 def articles_from_frame(frame: pl.DataFrame) -> list[Article]:
@@ -367,7 +374,7 @@ def articles_from_frame(frame: pl.DataFrame) -> list[Article]:
     for row in frame.iter_rows(named=True):
         sentences = [Sentence(i, s["start"], s["end"], s["section"]) for i, s in enumerate(row["sentences"])]
         fields = {c: row[c] for c in ARTICLES.column_names if c != "n_sentences"}
-        out.append(Article(**fields, sentences=sentences))
+        out.append(Article(**fields, sentences=sentences, bands=row.get("bands")))
     return out
 
 

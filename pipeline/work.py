@@ -1,9 +1,9 @@
 """What the compute workers run: chunks of articles to clean or to extract, and the warm-up that
 loads both stages.
 
-Kept light: a worker imports this module, cleaning and extraction, and not the rest of the
-pipeline (deduplication, the checks, storage and the dataset pull in scipy, dataframely and
-more, which a worker would pay for at start-up and never use). `pipeline.run` sends these
+Kept light: a worker imports this module, cleaning (with the band keys of deduplication) and
+extraction, and not the rest of the pipeline (the checks, storage and the dataset pull in
+dataframely and more, which a worker would pay for at start-up and never use). `pipeline.run` sends these
 functions to the backend.
 """
 
@@ -18,7 +18,14 @@ from pipeline.ingest import Quarantined, RawArticle
 
 
 def clean_chunk(raw: list[RawArticle], settings: Settings) -> list[Article | Quarantined]:
-    return [clean_article(r, settings) for r in raw]
+    """Clean the articles, with the band keys that finding near-duplicates needs."""
+    from pipeline.dedup import with_bands
+
+    cleaned = [clean_article(r, settings) for r in raw]
+    at = [i for i, item in enumerate(cleaned) if isinstance(item, Article)]
+    for i, article in zip(at, with_bands([cleaned[i] for i in at]), strict=True):
+        cleaned[i] = article
+    return cleaned
 
 
 def extract_chunk(articles: list[Article]) -> tuple[list[dict], list[dict], list[Quarantined]]:
