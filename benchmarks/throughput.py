@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/throughput.py -n 20              # a smoke run
     .venv/bin/python benchmarks/throughput.py --steps floor,process --scaling 500,1000,2000,5000
     .venv/bin/python benchmarks/throughput.py -n 5000 --incremental 10
+    .venv/bin/python benchmarks/throughput.py --repeat 3          # three rounds, then medians
 
 Steps, each in its own process, timed from process start to exit (model loads included):
 
@@ -20,7 +21,8 @@ Each line gives articles/s, words/s (words of title and body), the ratio to the 
 and the peak resident memory of the largest process and of all the step's processes together
 (sampled every 50 ms with psutil). `--scaling` times `process` at several corpus sizes;
 `--incremental K` times adding K new articles to an output already holding N, through `process`
-and through Dagster. Reuters-21578 is research-only: the files are read from
+and through Dagster. `--repeat R` runs the steps R times, interleaved, and prints each step's
+median round (ratios against the floor's median). Reuters-21578 is research-only: the files are read from
 `shared/data/reuters/` (and copied into a temporary folder for `process`), never into the repository.
 `tests/test_benchmarks.py` runs every step on the bundled seeds as CI's smoke run (no figures kept).
 """
@@ -71,8 +73,11 @@ class Measure:
     rss_sum_mb: float
     inner_seconds: float | None = None  # the floor's own pipe time
 
+    def time(self) -> float:
+        return self.inner_seconds or self.seconds
+
     def line(self, floor_wps: float | None) -> str:
-        secs = self.inner_seconds or self.seconds
+        secs = self.time()
         wps = self.words / secs
         ratio = f"{wps / floor_wps:5.2f}" if floor_wps else "    -"
         return (
@@ -191,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
     parser.add_argument("--scaling", default="", help="comma-separated corpus sizes to time `process` at")
     parser.add_argument("--incremental", type=int, default=0, help="time adding K articles to N")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of the steps (interleaved), then their medians"
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data at {args.data}: the Reuters files live in shared/data/reuters/", file=sys.stderr)
@@ -207,19 +215,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(HEADER, flush=True)
     floor_wps = None
+    rounds: dict[str, list[Measure]] = {}
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmp_name:
         tmp = Path(tmp_name)
-        for step in steps:
-            if step == "floor":
-                m = step_floor(files)
-                floor_wps = m.words / m.inner_seconds
-            elif step == "extract":
-                m = step_extract(files)
-            elif step == "process":
-                m = step_process(files, tmp)
-            else:
-                m = step_dagster(files, tmp)
-            print(m.line(floor_wps), flush=True)
+        # Rounds interleave the steps, so that a machine that speeds up or slows down meanwhile
+        # (a shared one does, by a third) weighs on every step alike.
+        for r in range(args.repeat):
+            here = tmp / f"round-{r}"
+            for step in steps:
+                if step == "floor":
+                    m = step_floor(files)
+                    floor_wps = m.words / m.inner_seconds
+                elif step == "extract":
+                    m = step_extract(files)
+                elif step == "process":
+                    m = step_process(files, here)
+                else:
+                    m = step_dagster(files, here)
+                rounds.setdefault(step, []).append(m)
+                print(m.line(floor_wps), flush=True)
+        if args.repeat > 1 and rounds:
+            print(f"median of {args.repeat} rounds:", flush=True)
+            median = {step: sorted(ms, key=Measure.time)[len(ms) // 2] for step, ms in rounds.items()}
+            floor = median.get("floor")
+            for m in median.values():
+                print(m.line(floor.words / floor.time() if floor else None), flush=True)
         for size in [int(s) for s in args.scaling.split(",") if s]:
             print(
                 step_process(sample(args.data, size), tmp, name=f"process@{size}").line(floor_wps), flush=True
