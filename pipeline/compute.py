@@ -6,9 +6,10 @@ spaCy pipeline, the gazetteer and the language models once and keeps them for ev
 Results come back in input order, so every backend writes the same tables.
 
 - `local` (default): a pool of `PIPELINE_WORKERS` processes (default: the machine's cores),
-  started on first use (or by `warm`) and kept for the life of the process; while no pool is
-  running, inputs too small to split (fewer than two chunks) run in this process instead, which
-  costs no start-up;
+  started on first use, or ahead of it by `warm` (a run that will extract starts its workers,
+  as many as its largest batch can keep busy, while it plans and reads, so that they have loaded
+  the models when the first chunk comes); kept for the life of the process. While no pool is
+  running, inputs too small to split (fewer than two chunks) run in this process instead;
 - `dask`: a `dask.distributed` client connected to `PIPELINE_DASK_ADDRESS`; the workers there
   need this project installed (the same lock file), and read nothing but what they are sent.
 """
