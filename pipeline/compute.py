@@ -148,6 +148,13 @@ def warm(settings: Settings, fn: Callable[[], object], n_items: int) -> None:
     backend(settings).warm(fn, len(range(0, n_items, CHUNK_ARTICLES)))
 
 
-def run_chunks(settings: Settings, fn: Callable[[list[T]], R], items: Iterable[T]) -> list[R]:
-    """`fn` over chunks of the items, on the configured backend."""
-    return backend(settings).map(fn, chunks(list(items)))
+def run_chunks(
+    settings: Settings, fn: Callable[[list[T]], R], items: Iterable[T], small_here: bool = False
+) -> list[R]:
+    """`fn` over chunks of the items, on the configured backend. `small_here`: input of fewer
+    than two chunks runs in this process even when workers are up (cleaning a handful of
+    articles here is quicker than waiting for a worker still loading the extractor)."""
+    parts = chunks(list(items))
+    if small_here and len(parts) < 2:
+        return [fn(p) for p in parts]
+    return backend(settings).map(fn, parts)

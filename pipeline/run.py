@@ -118,18 +118,20 @@ def clean(
     """Clean validated articles and mark duplicates (of each other and of `prior` batches'
     originals); articles that fail cleaning are quarantined."""
     articles, quarantined = [], []
-    for part in compute.run_chunks(settings, partial(work.clean_chunk, settings=settings), raw):
+    for part in compute.run_chunks(
+        settings, partial(work.clean_chunk, settings=settings), raw, small_here=True
+    ):
         for item in part:
             (articles if isinstance(item, Article) else quarantined).append(item)
     return mark_duplicates(articles, prior=prior), quarantined
 
 
 def warm_workers(settings: Settings, n_articles: int) -> None:
-    """Have the workers that `n_articles` articles keep busy load cleaning and extraction (the
-    spaCy model, gazetteer, lexicons) now, while this process reads files and does its
+    """Have the workers that `n_articles` articles keep busy load extraction (the spaCy model,
+    gazetteer, lexicons) now, while this process reads files, cleans a small batch and does its
     bookkeeping; the chunks sent to them later queue behind the load, and even a single chunk
-    then goes to a worker rather than loading it all in this process. Call it first in a flow
-    that extracts."""
+    to extract then goes to a worker rather than loading the model in this process. Call it
+    first in a flow that extracts."""
     compute.warm(settings, work.warm_up, n_articles)
 
 

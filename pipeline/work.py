@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from pipeline.clean import Article, clean_article
+from pipeline.clean import Article, Sentence, clean_article
 from pipeline.config import Settings
 from pipeline.ingest import Quarantined, RawArticle
 
@@ -48,10 +48,22 @@ def extraction_failed(article: Article, error: str) -> Quarantined:
 
 @cache
 def warm_up() -> None:
-    """Clean and extract one made-up article, which loads everything both stages use (once per
-    process). English function words decide its language, so the language models stay unloaded."""
+    """Extract one made-up article, which loads everything extraction uses (once per process):
+    the spaCy model, the gazetteer, the lexicons. Cleaning loads its own (lighter) parts on the
+    first chunk a worker cleans; a handful of articles is cleaned by the caller (`run.clean`)."""
     body = "The government of Kenya said on Monday that it had arrested 12 protesters in Nairobi."
-    raw = RawArticle("warm-up.txt", "", len(body), "utf-8", dt.date(2020, 1, 6), "Warm-up", body)
-    article = clean_article(raw, Settings())
-    if isinstance(article, Article):
-        extract_chunk([article])
+    article = Article(
+        article_id="warm-up",
+        source_file="warm-up.txt",
+        content_sha256="",
+        publication_date=dt.date(2020, 1, 6),
+        title="",
+        dek=None,
+        summary=[],
+        body=body,
+        text=body,
+        language="en",
+        sentences=[Sentence(0, 0, len(body), "body")],
+        boilerplate_chars=0,
+    )
+    extract_chunk([article])
