@@ -499,18 +499,18 @@ TABLES: dict[str, Table] = {
 # stages that validate nothing should not pay for it at start-up.
 
 
-def _dy_types() -> dict[pa.DataType, Callable[..., dy.Column]]:
+def _dy_column(c: Column) -> dy.Column:
     import dataframely as dy
 
-    return {STR: dy.String, I32: dy.Int32, I64: dy.Int64, F64: dy.Float64, DATE: dy.Date}
-
-
-def _dy_column(c: Column) -> dy.Column:
-    types = _dy_types()
+    types: dict[pa.DataType, Callable[..., dy.Column]] = {
+        STR: dy.String,
+        I32: dy.Int32,
+        I64: dy.Int64,
+        F64: dy.Float64,
+        DATE: dy.Date,
+    }
     kw: dict = {"nullable": c.nullable, "unique": c.unique, "description": c.description}
     if pa.types.is_list(c.type):
-        import dataframely as dy
-
         return dy.List(types[c.type.value_type](nullable=False), **kw)
     if c.allowed is not None:
         allowed = list(c.allowed)

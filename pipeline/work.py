@@ -1,10 +1,10 @@
 """What the compute workers run: chunks of articles to clean or to extract, and the warm-up that
-loads both stages.
+loads extraction.
 
 Kept light: a worker imports this module, cleaning (with the band keys of deduplication) and
 extraction, and not the rest of the pipeline (the checks, storage and the dataset pull in
-dataframely and more, which a worker would pay for at start-up and never use). `pipeline.run` sends these
-functions to the backend.
+dataframely and more, which a worker would pay for at start-up and never use). `pipeline.run`
+sends these functions to the backend.
 """
 
 from __future__ import annotations
